@@ -1,9 +1,9 @@
 """The `yichuang` command: a thin front to Django's management commands and the server.
 
-    yichuang serve [--bind 127.0.0.1:8000] [--workers N]   production server (gunicorn)
-    yichuang demo                                           migrate + seed-demo + serve (SQLite)
-    yichuang migrate | seed-demo | import-catalog FILE | export-catalog FILE | createsuperuser
-    yichuang <any Django management command>
+yichuang serve [--bind 127.0.0.1:8000] [--workers N]   production server (gunicorn)
+yichuang demo                                           migrate + seed-demo + serve (SQLite)
+yichuang migrate | seed-demo | import-catalog FILE | export-catalog FILE | createsuperuser
+yichuang <any Django management command>
 """
 
 from __future__ import annotations
@@ -34,12 +34,8 @@ def serve(argv: list[str]) -> None:
 
     parser = argparse.ArgumentParser(prog="yichuang serve")
     parser.add_argument("--bind", default=os.environ.get("YICHUANG_BIND", "127.0.0.1:8000"))
-    parser.add_argument(
-        "--workers", type=int, default=int(os.environ.get("YICHUANG_WORKERS", "2"))
-    )
-    parser.add_argument(
-        "--threads", type=int, default=int(os.environ.get("YICHUANG_THREADS", "4"))
-    )
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("YICHUANG_WORKERS", "2")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("YICHUANG_THREADS", "4")))
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yichuang.config.settings")

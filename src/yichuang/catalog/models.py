@@ -196,7 +196,10 @@ class ServiceItemVersion(TimeStampedModel):
     courier_delivery = models.BooleanField(_("支持物流快递"), default=False)
     kiosk_handling = models.BooleanField(_("支持自助终端"), default=False)
     cross_region_scope = models.CharField(
-        _("通办范围"), max_length=20, choices=CrossRegionScope.choices, default=CrossRegionScope.NONE
+        _("通办范围"),
+        max_length=20,
+        choices=CrossRegionScope.choices,
+        default=CrossRegionScope.NONE,
     )
     # Results
     result_name = models.CharField(_("审批结果名称"), max_length=200, blank=True)
@@ -220,9 +223,7 @@ class ServiceItemVersion(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["item"], condition=Q(status="draft"), name="item_one_draft_version"
             ),
-            models.CheckConstraint(
-                condition=Q(trips__lte=2), name="item_version_trips_0_to_2"
-            ),
+            models.CheckConstraint(condition=Q(trips__lte=2), name="item_version_trips_0_to_2"),
         ]
         indexes = [models.Index(fields=["status", "item"], name="item_version_status_idx")]
 
@@ -261,7 +262,10 @@ class Material(models.Model):
     required = models.BooleanField(_("必要"), default=True)
     pendable = models.BooleanField(_("可容缺"), default=False)
     source = models.CharField(
-        _("来源渠道"), max_length=20, choices=MaterialSource.choices, default=MaterialSource.APPLICANT
+        _("来源渠道"),
+        max_length=20,
+        choices=MaterialSource.choices,
+        default=MaterialSource.APPLICANT,
     )
     issuing_body = models.CharField(_("出具单位"), max_length=200, blank=True)
     form = models.CharField(
@@ -359,3 +363,6 @@ class BundleItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["bundle", "item"], name="bundle_item_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.item}"

@@ -24,8 +24,11 @@ api = NinjaAPI(
 )
 
 
+_LOCATION_ROOTS = {"body", "query", "path"}
+
+
 def _explain(error: dict) -> str:
-    location = ".".join(str(part) for part in error.get("loc", ()) if part not in {"body", "query", "path"})
+    location = ".".join(str(p) for p in error.get("loc", ()) if p not in _LOCATION_ROOTS)
     kind = error.get("type", "")
     messages = {
         "missing": _("必填项缺失"),

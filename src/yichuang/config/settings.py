@@ -30,8 +30,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("YICHUANG_DATA_DIR", Path.cwd() / "var")).resolve()
 
 DEMO = env_bool("YICHUANG_DEMO")
-TESTING = env_bool("YICHUANG_TEST") or "PYTEST_XDIST_WORKER" in os.environ or (
-    os.environ.get("PYTEST_VERSION") is not None
+TESTING = (
+    env_bool("YICHUANG_TEST")
+    or "PYTEST_XDIST_WORKER" in os.environ
+    or (os.environ.get("PYTEST_VERSION") is not None)
 )
 DEBUG = env_bool("DEBUG")
 
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "yichuang.workdays",
     "yichuang.catalog",
     "yichuang.web",
+    "yichuang.demo",
 ]
 
 MIDDLEWARE = [
@@ -117,16 +120,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -1,0 +1,87 @@
+"""Test factories for centres, departments, windows and staff.
+
+Each factory takes keyword overrides and fills the rest with valid values.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from stdnum.cn import uscc as uscc_check
+
+from yichuang.identity.models import User
+from yichuang.orgs.models import (
+    Centre,
+    CentreLevel,
+    Department,
+    Role,
+    Staff,
+    StaffRole,
+    Window,
+    WindowKind,
+)
+
+_seq = itertools.count(1)
+
+
+def valid_uscc(n: int, *, prefix: str = "11150422") -> str:
+    """A USCC with a correct GB 32100 check character, distinct for each `n`."""
+    body = f"{prefix}{n:09d}"
+    return body + uscc_check.calc_check_digit(body)
+
+
+def centre(*, parent: Centre | None = None, **overrides) -> Centre:
+    n = next(_seq)
+    values = {
+        "name": f"测试政务服务中心{n}",
+        "code": f"centre-{n}",
+        "level": CentreLevel.COUNTY if parent is None else CentreLevel.TOWNSHIP,
+        "parent": parent,
+    }
+    values.update(overrides)
+    obj = Centre.objects.create(path="", **values)
+    obj.path = f"{parent.path if parent else '/'}{obj.pk}/"
+    obj.save(update_fields=["path"])
+    return obj
+
+
+def department(*, centre: Centre | None = None, **overrides) -> Department:
+    n = next(_seq)
+    values = {
+        "centre": centre or globals()["centre"](),
+        "name": f"测试局{n}",
+        "short_name": f"测试{n}",
+        "uscc": valid_uscc(n),
+    }
+    values.update(overrides)
+    return Department.objects.create(**values)
+
+
+def window(*, centre: Centre | None = None, **overrides) -> Window:
+    n = next(_seq)
+    values = {
+        "centre": centre or globals()["centre"](),
+        "number": n,
+        "name": f"综合受理{n}",
+        "kind": WindowKind.COMPREHENSIVE,
+    }
+    values.update(overrides)
+    return Window.objects.create(**values)
+
+
+def staff(
+    *,
+    roles: tuple[str, ...] = (Role.WINDOW_OFFICER,),
+    centre: Centre | None = None,
+    department: Department | None = None,
+    password: str = "correct-horse-battery",
+    **overrides,
+) -> Staff:
+    n = next(_seq)
+    centre = centre or (department.centre if department else globals()["centre"]())
+    user = User.objects.create_user(username=f"staff{n}", password=password)
+    values = {"centre": centre, "department": department, "name": f"工作人员{n}"}
+    values.update(overrides)
+    member = Staff.objects.create(user=user, **values)
+    StaffRole.objects.bulk_create([StaffRole(staff=member, role=r) for r in roles])
+    return member
