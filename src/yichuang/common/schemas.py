@@ -1,0 +1,18 @@
+"""API schemas shared by every app: the error body every 4xx answer carries."""
+
+from typing import Any
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    """`{"code": "machine_code", "message": "中文说明"}`, optionally with the field and details."""
+
+    code: str
+    message: str
+    field: str | None = None
+    details: Any = None
+
+
+# Status codes a public read endpoint may answer besides 200, for `response={...}`.
+CLIENT_ERRORS = frozenset({400, 404, 422})
