@@ -1,0 +1,1132 @@
+"""Excel import and export of the service catalogue.
+
+The workbook follows the column template of docs/catalog-excel-template.md: four sheets
+(事项, 材料, 流程, 一件事), a Chinese header row, choice columns written with the models'
+Chinese labels. `COLUMNS` below is the one definition of that template; the parser, the
+writer, the blank template and the document all follow it.
+
+`import_catalog` is all or nothing: every row of every sheet is checked (cell types,
+labels, departments, windows, duplicate codes, references between sheets and the publish
+rules of `catalog.rules`), every problem is collected with its sheet, row and column, and
+when there is any, nothing is written and `ImportRejected` carries the list.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from yichuang.catalog.models import (
+    Bundle,
+    BundleItem,
+    CrossRegionScope,
+    HandlingKind,
+    ItemType,
+    Level,
+    LimitUnit,
+    Material,
+    MaterialForm,
+    MaterialSource,
+    OnlineDepth,
+    ProcessStageTask,
+    ResultType,
+    ServiceItem,
+    ServiceItemVersion,
+    VersionStatus,
+    depth_levels,
+    depth_mask,
+)
+from yichuang.common.errors import DomainError
+from yichuang.orgs.models import Centre, Department, Window
+
+SHEET_ITEMS = "事项"
+SHEET_MATERIALS = "材料"
+SHEET_STAGES = "流程"
+SHEET_BUNDLES = "一件事"
+SHEETS = (SHEET_ITEMS, SHEET_MATERIALS, SHEET_STAGES, SHEET_BUNDLES)
+
+YES, NO = "是", "否"
+_LIST_SPLIT = re.compile(r"[,，、;；\s]+")
+
+Progress = Callable[[str, int, int], None]
+
+
+# --- errors and the report ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in the workbook: where it is and why, in Chinese."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.sheet
+        if self.row is not None:
+            where += " " + _("第%(row)d行") % {"row": self.row}
+        if self.column:
+            where += f" 「{self.column}」"
+        return f"{where}：{self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+class ImportFileInvalid(DomainError):
+    """The upload is not a readable .xlsx workbook, or holds no data at all."""
+
+
+class ImportRejected(DomainError):
+    """The workbook has bad rows; nothing was imported. `errors` lists every one."""
+
+    def __init__(self, *, errors: list[RowError]) -> None:
+        super().__init__(
+            code="catalog_import_rejected",
+            message=_("导入失败：发现 %(count)d 处错误，未导入任何数据") % {"count": len(errors)},
+            details=[e.as_dict() for e in errors],
+        )
+        self.errors = errors
+
+
+@dataclass
+class ImportReport:
+    """What an import did, by implementation code (items) and code (bundles)."""
+
+    published: bool
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    bundles_created: list[str] = field(default_factory=list)
+    bundles_updated: list[str] = field(default_factory=list)
+    bundles_unchanged: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "bundles_created": len(self.bundles_created),
+            "bundles_updated": len(self.bundles_updated),
+            "bundles_unchanged": len(self.bundles_unchanged),
+        }
+
+    def summary(self) -> str:
+        return (
+            _(
+                "事项：新增 %(created)d，更新 %(updated)d，未变 %(unchanged)d；"
+                "一件事：新增 %(bundles_created)d，更新 %(bundles_updated)d，"
+                "未变 %(bundles_unchanged)d"
+            )
+            % self.counts()
+        )
+
+
+class _CellError(Exception):
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+# --- the column template --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet.
+
+    kind: text, int, bool, choice (labels of `choices`), flags (a list of labels each
+    setting one boolean field), depth (online-depth levels "1,2,3"), windows (window
+    numbers "1,2"), department (name or USCC), codes (a list of implementation codes).
+    """
+
+    header: str
+    kind: str
+    field: str = ""
+    required: bool = False
+    choices: type[models.Choices] | None = None
+    flags: tuple[tuple[str, str], ...] = ()
+    minimum: int = 0
+    maximum: int = 32767
+    max_length: int | None = None
+    width: int = 14
+    help: str = ""
+
+    def labels(self) -> list[str]:
+        if self.choices is not None:
+            return [str(label) for label in self.choices.labels]
+        return [label for label, _field in self.flags]
+
+
+def _text(header, field_name, *, model=ServiceItemVersion, required=False, width=16, help=""):
+    max_length = getattr(model._meta.get_field(field_name), "max_length", None)
+    return Column(
+        header,
+        "text",
+        field_name,
+        required=required,
+        max_length=max_length,
+        width=width,
+        help=help,
+    )
+
+
+def _choice(header, field_name, choices, *, required=False, help=""):
+    return Column(header, "choice", field_name, required=required, choices=choices, help=help)
+
+
+def _bool(header, field_name, *, help=""):
+    return Column(header, "bool", field_name, width=10, help=help)
+
+
+ITEM_COLUMNS: tuple[Column, ...] = (
+    _text("实施编码", "implementation_code", model=ServiceItem, required=True, width=36),
+    _text("基本编码", "base_code", model=ServiceItem, required=True),
+    _text("事项名称", "name", required=True, width=30),
+    _text("业务办理项编码", "business_code"),
+    _choice("事项类型", "item_type", ItemType, required=True),
+    _choice("行使层级", "level", Level, required=True),
+    Column("实施主体", "department", "department", required=True, width=24),
+    _text("权力来源", "source_of_authority"),
+    _text("设定依据", "legal_basis", width=30),
+    Column(
+        "服务对象",
+        "flags",
+        flags=(("自然人", "for_natural_persons"), ("法人", "for_legal_persons")),
+    ),
+    _text("受理条件", "conditions", width=30),
+    _text("办理流程", "process_description", width=30),
+    Column(
+        "办理形式",
+        "flags",
+        flags=(
+            ("窗口办理", "handled_at_window"),
+            ("网上办理", "handled_online"),
+            ("快递申请", "handled_by_post"),
+        ),
+        width=20,
+    ),
+    _text("办理地点", "place", width=24),
+    _text("办理时间", "hours", width=24),
+    _text("咨询电话", "consultation_phone"),
+    _text("监督投诉电话", "complaint_phone"),
+    _choice("办件类型", "handling_kind", HandlingKind, required=True),
+    Column("法定办结时限", "int", "statutory_limit", required=True, maximum=2147483647),
+    _choice("法定时限单位", "statutory_limit_unit", LimitUnit),
+    _text("法定时限说明", "statutory_limit_note"),
+    Column("承诺办结时限", "int", "promised_limit", required=True, maximum=2147483647),
+    _choice("承诺时限单位", "promised_limit_unit", LimitUnit),
+    _text("承诺时限说明", "promised_limit_note"),
+    _text("特别程序", "special_procedures"),
+    Column("到办事现场次数", "int", "trips", required=True, maximum=2),
+    _bool("是否收费", "fee_charged"),
+    _text("收费依据", "fee_basis"),
+    _text("收费标准", "fee_standard"),
+    _text("减免政策", "fee_waiver"),
+    Column("网办深度", "depth", "online_depth"),
+    _bool("全程网办", "fully_online"),
+    _bool("支持预约", "booking_supported"),
+    _bool("支持网上支付", "online_payment"),
+    _bool("支持物流快递", "courier_delivery"),
+    _bool("支持自助终端", "kiosk_handling"),
+    _choice("通办范围", "cross_region_scope", CrossRegionScope),
+    _text("审批结果名称", "result_name"),
+    _choice("审批结果类型", "result_type", ResultType),
+    _text("关键词", "keywords", width=24),
+    Column("办理窗口", "windows", "windows"),
+)
+
+MATERIAL_COLUMNS: tuple[Column, ...] = (
+    _text("实施编码", "implementation_code", model=ServiceItem, required=True, width=36),
+    Column("序号", "int", "position", width=8),
+    _text("材料名称", "name", model=Material, required=True, width=30),
+    _bool("必要", "required"),
+    _bool("可容缺", "pendable"),
+    _choice("来源渠道", "source", MaterialSource),
+    _text("出具单位", "issuing_body", model=Material),
+    _choice("材料形式", "form", MaterialForm),
+    Column("份数", "int", "copies", width=8),
+    _text("受理标准", "acceptance_standard", model=Material, width=30),
+    _text("备注", "note", model=Material, width=24),
+)
+
+STAGE_COLUMNS: tuple[Column, ...] = (
+    _text("实施编码", "implementation_code", model=ServiceItem, required=True, width=36),
+    Column("环节序号", "int", "stage", required=True, minimum=1, width=10),
+    _text("环节名称", "stage_name", model=ProcessStageTask, required=True),
+    Column("审批部门", "department", "department", required=True, width=24),
+    Column("时限（工作日）", "int", "limit_workdays", required=True),
+    _bool("超时默认同意", "deemed_consent_on_timeout"),
+)
+
+BUNDLE_COLUMNS: tuple[Column, ...] = (
+    _text("代码", "code", model=Bundle, required=True),
+    _text("名称", "name", model=Bundle, required=True, width=30),
+    _text("说明", "description", model=Bundle, width=30),
+    Column("包含事项实施编码", "codes", "items", width=40),
+    _bool("发布", "is_published"),
+)
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    SHEET_ITEMS: ITEM_COLUMNS,
+    SHEET_MATERIALS: MATERIAL_COLUMNS,
+    SHEET_STAGES: STAGE_COLUMNS,
+    SHEET_BUNDLES: BUNDLE_COLUMNS,
+}
+
+# Version fields written from the 事项 sheet (everything but the item-level columns).
+ITEM_LEVEL_FIELDS = ("implementation_code", "base_code", "department", "windows")
+VERSION_FIELDS: tuple[str, ...] = tuple(
+    name
+    for column in ITEM_COLUMNS
+    for name in ([f for _label, f in column.flags] if column.flags else [column.field])
+    if name not in ITEM_LEVEL_FIELDS
+)
+MATERIAL_FIELDS = tuple(c.field for c in MATERIAL_COLUMNS if c.field != "implementation_code")
+STAGE_FIELDS = (
+    "stage",
+    "stage_name",
+    "department_id",
+    "limit_workdays",
+    "deemed_consent_on_timeout",
+)
+
+
+def header_for_field(sheet: str, field_name: str | None) -> str | None:
+    """The column header that writes `field_name` on `sheet` (None when no column does)."""
+    for column in COLUMNS[sheet]:
+        if column.field == field_name or any(f == field_name for _l, f in column.flags):
+            return column.header
+    return None
+
+
+# --- reading cells ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Lookups:
+    """The centre's departments (by name and by USCC) and windows (by number)."""
+
+    departments: dict[str, Department]
+    windows: dict[int, Window]
+
+    @classmethod
+    def for_centre(cls, centre: Centre) -> _Lookups:
+        departments: dict[str, Department] = {}
+        for department in Department.objects.filter(centre=centre):
+            departments[department.uscc.upper()] = department
+            departments[department.name] = department
+        windows = {w.number: w for w in Window.objects.filter(centre=centre)}
+        return cls(departments=departments, windows=windows)
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _split(value: Any) -> list[str]:
+    return [part for part in _LIST_SPLIT.split(_as_text(value)) if part]
+
+
+def _as_int(value: Any, column: Column) -> int:
+    if isinstance(value, bool):
+        raise _CellError(_("应为整数"))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        value = int(value.strip())
+    if not isinstance(value, int):
+        raise _CellError(_("「%(value)s」不是整数") % {"value": _as_text(value)})
+    if not column.minimum <= value <= column.maximum:
+        raise _CellError(
+            _("应在 %(min)d 到 %(max)d 之间") % {"min": column.minimum, "max": column.maximum}
+        )
+    return value
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _as_text(value)
+    if text in (YES, NO):
+        return text == YES
+    raise _CellError(_("「%(value)s」无效，应填“是”或“否”") % {"value": text})
+
+
+def _unknown_label(text: str, column: Column) -> _CellError:
+    return _CellError(
+        _("「%(value)s」不是有效选项，可选：%(labels)s")
+        % {"value": text, "labels": "、".join(column.labels())}
+    )
+
+
+def _parse_cell(value: Any, column: Column, lookups: _Lookups) -> Any:
+    """The Python value of one non-blank cell, or `_CellError`."""
+    kind = column.kind
+    if kind == "text":
+        text = _as_text(value)
+        if column.max_length and len(text) > column.max_length:
+            raise _CellError(_("不能超过 %(n)d 个字符") % {"n": column.max_length})
+        return text
+    if kind == "int":
+        return _as_int(value, column)
+    if kind == "bool":
+        return _as_bool(value)
+    if kind == "choice":
+        text = _as_text(value)
+        by_label = {str(label): v for v, label in column.choices.choices}
+        if text not in by_label:
+            raise _unknown_label(text, column)
+        return by_label[text]
+    if kind == "flags":
+        by_label = dict(column.flags)
+        chosen = _split(value)
+        for label in chosen:
+            if label not in by_label:
+                raise _unknown_label(label, column)
+        return {f: label in chosen for label, f in column.flags}
+    if kind == "depth":
+        levels = _split(value)
+        for level in levels:
+            if not level.isdigit() or int(level) not in OnlineDepth.values:
+                raise _CellError(
+                    _("「%(value)s」不是网办深度等级，应为 1 到 8 的数字，用逗号分隔")
+                    % {"value": level}
+                )
+        return depth_mask(int(level) for level in levels)
+    if kind == "windows":
+        windows = []
+        for number in _split(value):
+            if not number.isdigit() or int(number) not in lookups.windows:
+                raise _CellError(_("本中心没有 %(number)s 号窗口") % {"number": number})
+            windows.append(lookups.windows[int(number)])
+        return windows
+    if kind == "department":
+        text = _as_text(value)
+        department = lookups.departments.get(text) or lookups.departments.get(text.upper())
+        if department is None:
+            raise _CellError(
+                _("本中心没有名称或统一社会信用代码为「%(value)s」的部门") % {"value": text}
+            )
+        return department
+    if kind == "codes":
+        return _split(value)
+    raise ValueError(f"unknown column kind {kind}")
+
+
+def _default(column: Column, model: type[models.Model]) -> Any:
+    if column.kind == "flags":
+        return {f: False for _label, f in column.flags}
+    if column.kind in ("windows", "codes"):
+        return []
+    if column.kind == "depth":
+        return 0
+    if column.kind == "text":
+        return ""
+    return model._meta.get_field(column.field).get_default()
+
+
+@dataclass
+class _Row:
+    number: int
+    values: dict[str, Any]  # by header; only the cells that parsed
+    ok: bool
+    blank: set[str]  # headers of the blank optional cells (given their default)
+
+
+class _Reader:
+    """Reads the sheets of one workbook, collecting every problem in `errors`."""
+
+    def __init__(self, workbook, lookups: _Lookups) -> None:
+        self.workbook = workbook
+        self.lookups = lookups
+        self.errors: list[RowError] = []
+        self.codes_in_sheet: set[str] = set()
+
+    def error(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.errors.append(RowError(sheet=sheet, row=row, column=column, message=str(message)))
+
+    def rows(self, sheet: str, model: type[models.Model]) -> list[_Row]:
+        if sheet not in self.workbook.sheetnames:
+            self.error(sheet, None, None, _("缺少工作表「%(sheet)s」") % {"sheet": sheet})
+            return []
+        columns = COLUMNS[sheet]
+        rows = self.workbook[sheet].iter_rows(values_only=True)
+        header = [_as_text(h) if h is not None else "" for h in next(rows, ())]
+        positions = {h: i for i, h in reversed(list(enumerate(header))) if h}
+        missing = [c.header for c in columns if c.header not in positions]
+        for name in missing:
+            self.error(sheet, 1, name, _("缺少此列"))
+        if missing:
+            return []
+        parsed = []
+        for number, cells in enumerate(rows, start=2):
+            if all(_is_blank(v) for v in cells):
+                continue
+            parsed.append(self._row(sheet, number, cells, columns, positions, model))
+        return parsed
+
+    def _row(self, sheet, number, cells, columns, positions, model) -> _Row:
+        values: dict[str, Any] = {}
+        blank: set[str] = set()
+        ok = True
+        for column in columns:
+            index = positions[column.header]
+            value = cells[index] if index < len(cells) else None
+            if _is_blank(value):
+                if column.required:
+                    self.error(sheet, number, column.header, _("必填"))
+                    ok = False
+                else:
+                    values[column.header] = _default(column, model)
+                    blank.add(column.header)
+                continue
+            try:
+                values[column.header] = _parse_cell(value, column, self.lookups)
+            except _CellError as exc:
+                self.error(sheet, number, column.header, exc.message)
+                ok = False
+        return _Row(number=number, values=values, ok=ok, blank=blank)
+
+
+# --- the parsed catalogue ----------------------------------------------------------------------
+
+
+@dataclass
+class ItemData:
+    """One item as the workbook describes it."""
+
+    row: int
+    implementation_code: str
+    base_code: str
+    department: Department
+    fields: dict[str, Any]
+    windows: list[Window]
+    materials: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (row, values)
+    stages: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+    def content(self) -> tuple:
+        return _content(
+            fields=self.fields,
+            windows=[w.number for w in self.windows],
+            materials=[m for _row, m in self.materials],
+            stages=[{**s, "department_id": s["department"].pk} for _row, s in self.stages],
+        )
+
+
+@dataclass
+class BundleData:
+    row: int
+    code: str
+    name: str
+    description: str
+    is_published: bool
+    item_codes: list[str]
+
+
+def _content(*, fields, windows, materials, stages) -> tuple:
+    """A comparable form of one version's content (files and bookkeeping left out)."""
+    return (
+        tuple((name, fields[name]) for name in VERSION_FIELDS),
+        tuple(sorted(windows)),
+        tuple(
+            sorted(
+                (tuple(m[f] for f in MATERIAL_FIELDS) for m in materials),
+                key=lambda t: (t[0], t[1]),
+            )
+        ),
+        tuple(sorted(tuple(s[f] for f in STAGE_FIELDS) for s in stages)),
+    )
+
+
+def version_content(version: ServiceItemVersion) -> tuple:
+    """The comparable content of a stored version (see `_content`)."""
+    return _content(
+        fields={name: getattr(version, name) for name in VERSION_FIELDS},
+        windows=[w.number for w in version.windows.all()],
+        materials=[{f: getattr(m, f) for f in MATERIAL_FIELDS} for m in version.materials.all()],
+        stages=[{f: getattr(s, f) for f in STAGE_FIELDS} for s in version.stage_tasks.all()],
+    )
+
+
+def _parse_items(reader: _Reader, centre: Centre) -> dict[str, ItemData]:
+    items: dict[str, ItemData] = {}
+    first_row: dict[str, int] = {}
+    codes_in_sheet: set[str] = set()
+    rows = reader.rows(SHEET_ITEMS, ServiceItemVersion)
+    codes = [r.values["实施编码"] for r in rows if "实施编码" in r.values]
+    existing = {
+        i.implementation_code: i
+        for i in ServiceItem.objects.filter(implementation_code__in=codes).select_related(
+            "department"
+        )
+    }
+    for row in rows:
+        code = row.values.get("实施编码")
+        if code is not None:
+            codes_in_sheet.add(code)
+            if code in first_row:
+                reader.error(
+                    SHEET_ITEMS,
+                    row.number,
+                    "实施编码",
+                    _("实施编码与第%(row)d行重复") % {"row": first_row[code]},
+                )
+                continue
+            first_row[code] = row.number
+            item = existing.get(code)
+            if item is not None and not _item_matches(reader, row, item, centre):
+                continue
+        if not row.ok:
+            continue
+        values = row.values
+        fields: dict[str, Any] = {}
+        for column in ITEM_COLUMNS:
+            if column.kind == "flags":
+                fields.update(values[column.header])
+            elif column.field not in ITEM_LEVEL_FIELDS:
+                fields[column.field] = values[column.header]
+        items[code] = ItemData(
+            row=row.number,
+            implementation_code=code,
+            base_code=values["基本编码"],
+            department=values["实施主体"],
+            fields=fields,
+            windows=values["办理窗口"],
+        )
+    reader.codes_in_sheet = codes_in_sheet
+    return items
+
+
+def _item_matches(reader: _Reader, row: _Row, item: ServiceItem, centre: Centre) -> bool:
+    """An existing item keeps its centre, implementing body and base code."""
+    if item.centre_id != centre.pk:
+        reader.error(SHEET_ITEMS, row.number, "实施编码", _("该实施编码已属于其他服务中心"))
+        return False
+    ok = True
+    department = row.values.get("实施主体")
+    if department is not None and department.pk != item.department_id:
+        reader.error(
+            SHEET_ITEMS,
+            row.number,
+            "实施主体",
+            _("已有事项的实施主体为「%(name)s」，导入不能更改实施主体")
+            % {"name": item.department.name},
+        )
+        ok = False
+    base_code = row.values.get("基本编码")
+    if base_code is not None and base_code != item.base_code:
+        reader.error(
+            SHEET_ITEMS,
+            row.number,
+            "基本编码",
+            _("已有事项的基本编码为「%(code)s」，导入不能更改基本编码") % {"code": item.base_code},
+        )
+        ok = False
+    return ok
+
+
+def _attach_children(reader: _Reader, items: dict[str, ItemData]) -> None:
+    """Materials and stages go to their item; duplicates and unknown items are errors."""
+    for sheet, model, attribute in (
+        (SHEET_MATERIALS, Material, "materials"),
+        (SHEET_STAGES, ProcessStageTask, "stages"),
+    ):
+        seen: dict[tuple, int] = {}
+        positions: dict[str, int] = {}
+        for row in reader.rows(sheet, model):
+            code = row.values.get("实施编码")
+            if code is not None and code not in reader.codes_in_sheet:
+                reader.error(sheet, row.number, "实施编码", _("「事项」表中没有此实施编码的事项"))
+                continue
+            if not row.ok or code not in items:
+                continue
+            values = {c.field: row.values[c.header] for c in COLUMNS[sheet][1:]}
+            if sheet == SHEET_MATERIALS:
+                positions[code] = positions.get(code, 0) + 1
+                if "序号" in row.blank:
+                    values["position"] = positions[code]
+                key, column = (code, values["name"]), "材料名称"
+                duplicate = _("同一事项的材料名称与第%(row)d行重复")
+            else:
+                key, column = (code, values["stage"], values["department"].pk), "审批部门"
+                duplicate = _("同一环节的审批部门与第%(row)d行重复")
+            if key in seen:
+                reader.error(sheet, row.number, column, duplicate % {"row": seen[key]})
+                continue
+            seen[key] = row.number
+            getattr(items[code], attribute).append((row.number, values))
+
+
+def _parse_bundles(reader: _Reader, centre: Centre) -> list[BundleData]:
+    bundles: list[BundleData] = []
+    first_row: dict[str, int] = {}
+    known = set(
+        ServiceItem.objects.filter(centre=centre).values_list("implementation_code", flat=True)
+    )
+    known |= reader.codes_in_sheet
+    for row in reader.rows(SHEET_BUNDLES, Bundle):
+        code = row.values.get("代码")
+        ok = row.ok
+        if code is not None:
+            try:
+                validate_slug(code)
+            except ValidationError:
+                reader.error(
+                    SHEET_BUNDLES, row.number, "代码", _("只能包含字母、数字、下划线或连字符")
+                )
+                ok = False
+            if code in first_row:
+                reader.error(
+                    SHEET_BUNDLES,
+                    row.number,
+                    "代码",
+                    _("代码与第%(row)d行重复") % {"row": first_row[code]},
+                )
+                ok = False
+            first_row.setdefault(code, row.number)
+        item_codes = row.values.get("包含事项实施编码", [])
+        unknown = [c for c in item_codes if c not in known]
+        if unknown:
+            reader.error(
+                SHEET_BUNDLES,
+                row.number,
+                "包含事项实施编码",
+                _("本中心没有这些事项：%(codes)s") % {"codes": "、".join(unknown)},
+            )
+            ok = False
+        if len(set(item_codes)) != len(item_codes):
+            reader.error(SHEET_BUNDLES, row.number, "包含事项实施编码", _("事项重复"))
+            ok = False
+        if ok:
+            bundles.append(
+                BundleData(
+                    row=row.number,
+                    code=code,
+                    name=row.values["名称"],
+                    description=row.values["说明"],
+                    is_published=row.values["发布"],
+                    item_codes=item_codes,
+                )
+            )
+    return bundles
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+def _open_workbook(file: str | IO[bytes]):
+    invalid = ImportFileInvalid(
+        code="catalog_import_invalid_file",
+        message=_("无法读取文件：请上传 Excel 工作簿（.xlsx）"),
+    )
+    if isinstance(file, str) and not file.lower().endswith((".xlsx", ".xlsm")):
+        raise invalid
+    try:
+        if hasattr(file, "seek"):
+            file.seek(0)
+        return load_workbook(file, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise invalid from exc
+
+
+def import_catalog(
+    file: str | IO[bytes],
+    *,
+    centre: Centre,
+    actor: Any = None,
+    publish: bool = True,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a catalogue workbook into `centre`, all or nothing.
+
+    New items are created; an item whose content equals its published version is left
+    alone; any other gets a new version with the sheet's content, published unless
+    `publish` is False. Items and bundles missing from the workbook are not touched.
+    Raises `ImportFileInvalid` for an unreadable or empty file and `ImportRejected` with
+    every bad row otherwise.
+    """
+    workbook = _open_workbook(file)
+    try:
+        reader = _Reader(workbook, _Lookups.for_centre(centre))
+        items = _parse_items(reader, centre)
+        _attach_children(reader, items)
+        bundles = _parse_bundles(reader, centre)
+    finally:
+        workbook.close()
+    if not reader.errors and not items and not bundles:
+        raise ImportFileInvalid(
+            code="catalog_import_empty", message=_("文件中没有任何事项或一件事")
+        )
+    report = ImportReport(published=publish)
+    with transaction.atomic():
+        _write_items(
+            reader,
+            items,
+            centre=centre,
+            actor=actor,
+            publish=publish,
+            report=report,
+            progress=progress,
+        )
+        if not reader.errors:
+            _write_bundles(bundles, centre=centre, report=report)
+        if reader.errors:
+            raise ImportRejected(errors=_sorted(reader.errors))
+    return report
+
+
+def _sorted(errors: list[RowError]) -> list[RowError]:
+    order = {sheet: i for i, sheet in enumerate(SHEETS)}
+    return sorted(errors, key=lambda e: (order.get(e.sheet, 9), e.row or 0))
+
+
+def _write_items(reader, items, *, centre, actor, publish, report, progress) -> None:
+    """Write every item in a savepoint of its own; a rejected one becomes row errors.
+
+    Items are written even after errors were found, so that the publish rules are checked
+    for every row; the caller rolls everything back when any error was found.
+    """
+    existing = {
+        i.implementation_code: i
+        for i in ServiceItem.objects.filter(implementation_code__in=list(items))
+    }
+    total = len(items)
+    for done, data in enumerate(items.values(), start=1):
+        item = existing.get(data.implementation_code)
+        try:
+            with transaction.atomic():
+                outcome = _item_write(
+                    data=data, item=item, centre=centre, actor=actor, publish=publish
+                )
+        except DomainError as exc:
+            for sheet, column, message in _error_cells(exc):
+                reader.error(sheet, data.row, column, message)
+        else:
+            getattr(report, outcome).append(data.implementation_code)
+        if progress is not None:
+            progress(_("导入事项"), done, total)
+
+
+def _write_bundles(bundles: Iterable[BundleData], *, centre: Centre, report: ImportReport):
+    for data in bundles:
+        outcome = _bundle_write(data=data, centre=centre)
+        getattr(report, f"bundles_{outcome}").append(data.code)
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def _item_write(
+    *, data: ItemData, item: ServiceItem | None, centre: Centre, actor: Any, publish: bool
+) -> str:
+    """Bring one item to the workbook's content; "created", "updated" or "unchanged"."""
+    if item is None:
+        item = ServiceItem.objects.create(
+            centre=centre,
+            department=data.department,
+            implementation_code=data.implementation_code,
+            base_code=data.base_code,
+        )
+        outcome = "created"
+    else:
+        published = item.versions.filter(status=VersionStatus.PUBLISHED).first()
+        if published is not None and version_content(published) == data.content():
+            return "unchanged"
+        outcome = "updated"
+    draft = item.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is None:
+        last = item.versions.order_by("-version").values_list("version", flat=True).first()
+        draft = ServiceItemVersion(item=item, version=(last or 0) + 1)
+    for name, value in data.fields.items():
+        setattr(draft, name, value)
+    draft.save()
+    _children_replace(version=draft, data=data)
+    if publish:
+        _version_publish(version=draft, actor=actor)
+    return outcome
+
+
+def _children_replace(*, version: ServiceItemVersion, data: ItemData) -> None:
+    """Windows, materials and stages of a draft become the workbook's.
+
+    Blank-form and sample files are not in the workbook: a material keeps the files of the
+    material of the same name in the version it replaces.
+    """
+    version.windows.set(data.windows)
+    files = {}
+    for previous in Material.objects.filter(version__item=version.item).order_by(
+        "version__version"
+    ):
+        if previous.template or previous.sample:
+            files[previous.name] = (previous.template, previous.sample)
+    version.materials.all().delete()
+    materials = []
+    for _row, values in data.materials:
+        template, sample = files.get(values["name"], ("", ""))
+        materials.append(Material(version=version, template=template, sample=sample, **values))
+    Material.objects.bulk_create(materials)
+    version.stage_tasks.all().delete()
+    ProcessStageTask.objects.bulk_create(
+        ProcessStageTask(version=version, **values) for _row, values in data.stages
+    )
+
+
+def _version_publish(*, version: ServiceItemVersion, actor: Any) -> None:
+    from yichuang.common import clock
+
+    problems = _publish_problems(version)
+    if problems:
+        raise DomainError(code="publish_rejected", message=_("不能发布"), details=problems)
+    version.item.versions.filter(status=VersionStatus.PUBLISHED).update(
+        status=VersionStatus.ARCHIVED
+    )
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = clock.now()
+    version.published_by = actor if getattr(actor, "pk", None) else None
+    version.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+
+
+def _publish_problems(version: ServiceItemVersion) -> list[dict[str, str]]:
+    problems = []
+    if version.fully_online and version.trips != 0:
+        problems.append(
+            {
+                "code": "fully_online_trips",
+                "field": "trips",
+                "message": _("全程网办的事项到办事现场次数应为0"),
+            }
+        )
+    if version.trips == 0 and not version.handled_online and not version.handled_by_post:
+        problems.append(
+            {
+                "code": "zero_trips_needs_post",
+                "field": "handled_by_post",
+                "message": _("零跑动且不能网上办理的事项须提供快递申请"),
+            }
+        )
+    if version.fee_charged and not version.fee_basis:
+        problems.append(
+            {
+                "code": "fee_basis_required",
+                "field": "fee_basis",
+                "message": _("收费事项须填写收费依据"),
+            }
+        )
+    if version.fee_charged and not version.fee_standard:
+        problems.append(
+            {
+                "code": "fee_standard_required",
+                "field": "fee_standard",
+                "message": _("收费事项须填写收费标准"),
+            }
+        )
+    return problems
+
+
+def _error_cells(exc: DomainError) -> list[tuple[str, str | None, str]]:
+    """(sheet, column header, message) for each problem a service reported."""
+    details = exc.details if isinstance(exc.details, list) and exc.details else None
+    if details is None:
+        return [(SHEET_ITEMS, header_for_field(SHEET_ITEMS, exc.field), exc.message)]
+    cells = []
+    for detail in details:
+        name = detail.get("field") if isinstance(detail, dict) else None
+        message = detail.get("message", exc.message) if isinstance(detail, dict) else str(detail)
+        cells.append((SHEET_ITEMS, header_for_field(SHEET_ITEMS, name), str(message)))
+    return cells
+
+
+def _bundle_write(*, data: BundleData, centre: Centre) -> str:
+    """Create or update one bundle; "created", "updated" or "unchanged"."""
+    bundle = Bundle.objects.filter(centre=centre, code=data.code).first()
+    items = {
+        i.implementation_code: i
+        for i in ServiceItem.objects.filter(centre=centre, implementation_code__in=data.item_codes)
+    }
+    if bundle is None:
+        bundle = Bundle(centre=centre, code=data.code)
+        outcome = "created"
+    elif bundle_content(bundle) == (
+        data.name,
+        data.description,
+        data.is_published,
+        tuple(data.item_codes),
+    ):
+        return "unchanged"
+    else:
+        outcome = "updated"
+    bundle.name, bundle.description = data.name, data.description
+    bundle.is_published = data.is_published
+    bundle.save()
+    bundle.bundle_items.all().delete()
+    BundleItem.objects.bulk_create(
+        BundleItem(bundle=bundle, item=items[code], position=position)
+        for position, code in enumerate(data.item_codes, start=1)
+    )
+    return outcome
+
+
+def bundle_content(bundle: Bundle) -> tuple:
+    """A comparable form of a bundle: name, description, published, item codes in order."""
+    codes = tuple(
+        bundle.bundle_items.order_by("position", "pk").values_list(
+            "item__implementation_code", flat=True
+        )
+    )
+    return (bundle.name, bundle.description, bundle.is_published, codes)
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def _format(value: Any, column: Column) -> Any:
+    kind = column.kind
+    if kind == "bool":
+        return YES if value else NO
+    if kind == "choice":
+        return str(column.choices(value).label)
+    if kind == "depth":
+        return ",".join(str(level) for level in depth_levels(value))
+    return value
+
+
+def _item_row(version: ServiceItemVersion) -> list[Any]:
+    item = version.item
+    cells = []
+    for column in ITEM_COLUMNS:
+        if column.field in ("implementation_code", "base_code"):
+            cells.append(getattr(item, column.field))
+        elif column.kind == "department":
+            cells.append(item.department.name)
+        elif column.kind == "windows":
+            cells.append(",".join(str(w.number) for w in version.windows.all()))
+        elif column.kind == "flags":
+            cells.append(",".join(label for label, f in column.flags if getattr(version, f)))
+        else:
+            cells.append(_format(getattr(version, column.field), column))
+    return cells
+
+
+def _new_workbook() -> Workbook:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet in SHEETS:
+        worksheet = workbook.create_sheet(sheet)
+        columns = COLUMNS[sheet]
+        worksheet.append([c.header for c in columns])
+        bold = Font(bold=True)
+        fill = PatternFill("solid", fgColor="DDEBF7")
+        for index, column in enumerate(columns, start=1):
+            cell = worksheet.cell(row=1, column=index)
+            cell.font = bold
+            cell.fill = fill
+            cell.alignment = Alignment(horizontal="center")
+            letter = get_column_letter(index)
+            worksheet.column_dimensions[letter].width = column.width
+            if column.kind in ("choice", "bool"):
+                labels = column.labels() if column.kind == "choice" else [YES, NO]
+                validation = DataValidation(
+                    type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True
+                )
+                validation.error = _("请从下拉列表中选择")
+                validation.add(f"{letter}2:{letter}5000")
+                worksheet.add_data_validation(validation)
+        worksheet.freeze_panes = "A2"
+    return workbook
+
+
+def _append(worksheet, values: list[Any]) -> None:
+    worksheet.append(values)
+    for cell in worksheet[worksheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.number_format = "@"
+
+
+def export_template(*, file: str | IO[bytes]) -> None:
+    """Write an empty workbook with the headers and drop-down lists of the template."""
+    _new_workbook().save(file)
+
+
+def published_versions(*, centre: Centre):
+    """The published versions of the centre's items, with everything the export reads."""
+    return (
+        ServiceItemVersion.objects.filter(item__centre=centre, status=VersionStatus.PUBLISHED)
+        .select_related("item", "item__department")
+        .prefetch_related("windows", "materials", "stage_tasks__department")
+        .order_by("item__implementation_code")
+    )
+
+
+def export_catalog(*, centre: Centre, file: str | IO[bytes]) -> int:
+    """Write the centre's published catalogue and bundles; returns the number of items.
+
+    Drafts are not exported: the workbook is what the public sees.
+    """
+    workbook = _new_workbook()
+    count = 0
+    for version in published_versions(centre=centre):
+        count += 1
+        code = version.item.implementation_code
+        _append(workbook[SHEET_ITEMS], _item_row(version))
+        for material in sorted(version.materials.all(), key=lambda m: (m.position, m.pk)):
+            _append(
+                workbook[SHEET_MATERIALS],
+                [code] + [_format(getattr(material, c.field), c) for c in MATERIAL_COLUMNS[1:]],
+            )
+        for task in sorted(version.stage_tasks.all(), key=lambda t: (t.stage, t.pk)):
+            _append(
+                workbook[SHEET_STAGES],
+                [
+                    code,
+                    task.stage,
+                    task.stage_name,
+                    task.department.name,
+                    task.limit_workdays,
+                    _format(task.deemed_consent_on_timeout, STAGE_COLUMNS[5]),
+                ],
+            )
+    bundles = (
+        Bundle.objects.filter(centre=centre).order_by("code").prefetch_related("bundle_items__item")
+    )
+    for bundle in bundles:
+        codes = [bi.item.implementation_code for bi in bundle.bundle_items.all()]
+        _append(
+            workbook[SHEET_BUNDLES],
+            [
+                bundle.code,
+                bundle.name,
+                bundle.description,
+                ",".join(codes),
+                YES if bundle.is_published else NO,
+            ],
+        )
+    workbook.save(file)
+    return count
