@@ -19,10 +19,20 @@ def _django_setup() -> None:
     django.setup()
 
 
+# Subcommands spelt with hyphens on the command line; Django names commands after files.
+COMMAND_ALIASES = {
+    "import-catalog": "import_catalog",
+    "export-catalog": "export_catalog",
+    "seed-demo": "seed_demo",
+}
+
+
 def _manage(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yichuang.config.settings")
     from django.core.management import execute_from_command_line
 
+    if argv:
+        argv = [COMMAND_ALIASES.get(argv[0], argv[0]), *argv[1:]]
     execute_from_command_line(["yichuang", *argv])
 
 
