@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -503,3 +504,15 @@ def test_export_command_writes_a_blank_template_with_drop_downs(tmp_path):
     assert sheet.max_row == 1
     lists = [v.formula1 for v in sheet.data_validations.dataValidation]
     assert any("行政许可" in formula for formula in lists)
+
+
+# --- the documented template -------------------------------------------------------------------
+
+
+def test_every_column_of_the_template_is_documented():
+    doc = (Path(__file__).parents[4] / "docs" / "catalog-excel-template.md").read_text()
+
+    for sheet, columns in excel.COLUMNS.items():
+        assert f"## Sheet {sheet}" in doc
+        for column in columns:
+            assert f"| {column.header} |" in doc, column.header
