@@ -11,6 +11,7 @@ from stdnum.cn import uscc as uscc_check
 
 from yichuang.identity.models import User
 from yichuang.orgs.models import (
+    CENTRE_LEVEL_RANK,
     Centre,
     CentreLevel,
     Department,
@@ -20,6 +21,7 @@ from yichuang.orgs.models import (
     Window,
     WindowKind,
 )
+from yichuang.orgs.services import user_admin_access_sync
 
 _seq = itertools.count(1)
 
@@ -30,12 +32,25 @@ def valid_uscc(n: int, *, prefix: str = "11150422") -> str:
     return body + uscc_check.calc_check_digit(body)
 
 
+def _level_below(parent: Centre | None) -> str:
+    """County for a root; otherwise the level just below the parent's."""
+    if parent is None:
+        return CentreLevel.COUNTY
+    rank = CENTRE_LEVEL_RANK[CentreLevel(parent.level)] + 1
+    return next(level for level, r in CENTRE_LEVEL_RANK.items() if r == min(rank, 4))
+
+
 def centre(*, parent: Centre | None = None, **overrides) -> Centre:
+    """A centre (county by default; one level below `parent` when given), path maintained.
+
+    Written directly rather than through `centre_create`, so tests may build shapes the
+    service refuses (to test that it refuses them elsewhere).
+    """
     n = next(_seq)
     values = {
         "name": f"测试政务服务中心{n}",
         "code": f"centre-{n}",
-        "level": CentreLevel.COUNTY if parent is None else CentreLevel.TOWNSHIP,
+        "level": _level_below(parent),
         "parent": parent,
     }
     values.update(overrides)
@@ -84,4 +99,6 @@ def staff(
     values.update(overrides)
     member = Staff.objects.create(user=user, **values)
     StaffRole.objects.bulk_create([StaffRole(staff=member, role=r) for r in roles])
+    # A centre admin can log into the admin with the group's permissions, as in production.
+    user_admin_access_sync(user=user, roles=frozenset(roles), active=member.is_active)
     return member
