@@ -24,6 +24,8 @@ COMMAND_ALIASES = {
     "import-catalog": "import_catalog",
     "export-catalog": "export_catalog",
     "seed-demo": "seed_demo",
+    "import-holidays": "import_holidays",
+    "sync-national-holidays": "sync_national_holidays",
 }
 
 
