@@ -13,6 +13,7 @@ when there is any, nothing is written and `ImportRejected` carries the list.
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -478,7 +479,9 @@ class _Reader:
             self.error(sheet, None, None, _("缺少工作表「%(sheet)s」") % {"sheet": sheet})
             return []
         columns = COLUMNS[sheet]
-        rows = self.workbook[sheet].iter_rows(values_only=True)
+        worksheet = self.workbook[sheet]
+        worksheet.reset_dimensions()  # some writers record wrong dimensions; read every row
+        rows = worksheet.iter_rows(values_only=True)
         header = [_as_text(h) if h is not None else "" for h in next(rows, ())]
         positions = {h: i for i, h in reversed(list(enumerate(header))) if h}
         missing = [c.header for c in columns if c.header not in positions]
@@ -747,6 +750,8 @@ def _open_workbook(file: str | IO[bytes]):
         code="catalog_import_invalid_file",
         message=_("无法读取文件：请上传 Excel 工作簿（.xlsx）"),
     )
+    if isinstance(file, os.PathLike):
+        file = os.fspath(file)
     if isinstance(file, str) and not file.lower().endswith((".xlsx", ".xlsm")):
         raise invalid
     try:
