@@ -2,8 +2,8 @@
 
 The workbook follows the column template of docs/catalog-excel-template.md: four sheets
 (事项, 材料, 流程, 一件事), a Chinese header row, choice columns written with the models'
-Chinese labels. `COLUMNS` below is the one definition of that template; the parser, the
-writer, the blank template and the document all follow it.
+Chinese labels. `excel_columns.COLUMNS` is the one definition of that template; the
+parser, the writer, the blank template and the document all follow it.
 
 `import_catalog` is all or nothing: every row of every sheet is checked (cell types,
 labels, departments, windows, duplicate codes, references between sheets and the publish
@@ -14,7 +14,6 @@ when there is any, nothing is written and `ImportRejected` carries the list.
 from __future__ import annotations
 
 import os
-import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,43 +23,46 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models, transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 
+from yichuang.catalog.excel_columns import (
+    COLUMNS,
+    ITEM_COLUMNS,
+    ITEM_LEVEL_FIELDS,
+    MATERIAL_COLUMNS,
+    MATERIAL_FIELDS,
+    NO,
+    SHEET_BUNDLES,
+    SHEET_ITEMS,
+    SHEET_MATERIALS,
+    SHEET_STAGES,
+    SHEETS,
+    STAGE_COLUMNS,
+    STAGE_FIELDS,
+    VERSION_FIELDS,
+    YES,
+    CellError,
+    Lookups,
+    as_text,
+    default_value,
+    format_value,
+    header_for_field,
+    is_blank,
+    new_workbook,
+    parse_cell,
+)
 from yichuang.catalog.models import (
     Bundle,
     BundleItem,
-    CrossRegionScope,
-    HandlingKind,
-    ItemType,
-    Level,
-    LimitUnit,
     Material,
-    MaterialForm,
-    MaterialSource,
-    OnlineDepth,
     ProcessStageTask,
-    ResultType,
     ServiceItem,
     ServiceItemVersion,
     VersionStatus,
-    depth_levels,
-    depth_mask,
 )
 from yichuang.common.errors import DomainError
 from yichuang.orgs.models import Centre, Department, Window
-
-SHEET_ITEMS = "事项"
-SHEET_MATERIALS = "材料"
-SHEET_STAGES = "流程"
-SHEET_BUNDLES = "一件事"
-SHEETS = (SHEET_ITEMS, SHEET_MATERIALS, SHEET_STAGES, SHEET_BUNDLES)
-
-YES, NO = "是", "否"
-_LIST_SPLIT = re.compile(r"[,，、;；\s]+")
 
 Progress = Callable[[str, int, int], None]
 
@@ -143,317 +145,6 @@ class ImportReport:
         )
 
 
-class _CellError(Exception):
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-
-# --- the column template --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a sheet.
-
-    kind: text, int, bool, choice (labels of `choices`), flags (a list of labels each
-    setting one boolean field), depth (online-depth levels "1,2,3"), windows (window
-    numbers "1,2"), department (name or USCC), codes (a list of implementation codes).
-    """
-
-    header: str
-    kind: str
-    field: str = ""
-    required: bool = False
-    choices: type[models.Choices] | None = None
-    flags: tuple[tuple[str, str], ...] = ()
-    minimum: int = 0
-    maximum: int = 32767
-    max_length: int | None = None
-    width: int = 14
-    help: str = ""
-
-    def labels(self) -> list[str]:
-        if self.choices is not None:
-            return [str(label) for label in self.choices.labels]
-        return [label for label, _field in self.flags]
-
-
-def _text(header, field_name, *, model=ServiceItemVersion, required=False, width=16, help=""):
-    max_length = getattr(model._meta.get_field(field_name), "max_length", None)
-    return Column(
-        header,
-        "text",
-        field_name,
-        required=required,
-        max_length=max_length,
-        width=width,
-        help=help,
-    )
-
-
-def _choice(header, field_name, choices, *, required=False, help=""):
-    return Column(header, "choice", field_name, required=required, choices=choices, help=help)
-
-
-def _bool(header, field_name, *, help=""):
-    return Column(header, "bool", field_name, width=10, help=help)
-
-
-ITEM_COLUMNS: tuple[Column, ...] = (
-    _text("实施编码", "implementation_code", model=ServiceItem, required=True, width=36),
-    _text("基本编码", "base_code", model=ServiceItem, required=True),
-    _text("事项名称", "name", required=True, width=30),
-    _text("业务办理项编码", "business_code"),
-    _choice("事项类型", "item_type", ItemType, required=True),
-    _choice("行使层级", "level", Level, required=True),
-    Column("实施主体", "department", "department", required=True, width=24),
-    _text("权力来源", "source_of_authority"),
-    _text("设定依据", "legal_basis", width=30),
-    Column(
-        "服务对象",
-        "flags",
-        flags=(("自然人", "for_natural_persons"), ("法人", "for_legal_persons")),
-    ),
-    _text("受理条件", "conditions", width=30),
-    _text("办理流程", "process_description", width=30),
-    Column(
-        "办理形式",
-        "flags",
-        flags=(
-            ("窗口办理", "handled_at_window"),
-            ("网上办理", "handled_online"),
-            ("快递申请", "handled_by_post"),
-        ),
-        width=20,
-    ),
-    _text("办理地点", "place", width=24),
-    _text("办理时间", "hours", width=24),
-    _text("咨询电话", "consultation_phone"),
-    _text("监督投诉电话", "complaint_phone"),
-    _choice("办件类型", "handling_kind", HandlingKind, required=True),
-    Column("法定办结时限", "int", "statutory_limit", required=True, maximum=2147483647),
-    _choice("法定时限单位", "statutory_limit_unit", LimitUnit),
-    _text("法定时限说明", "statutory_limit_note"),
-    Column("承诺办结时限", "int", "promised_limit", required=True, maximum=2147483647),
-    _choice("承诺时限单位", "promised_limit_unit", LimitUnit),
-    _text("承诺时限说明", "promised_limit_note"),
-    _text("特别程序", "special_procedures"),
-    Column("到办事现场次数", "int", "trips", required=True, maximum=2),
-    _bool("是否收费", "fee_charged"),
-    _text("收费依据", "fee_basis"),
-    _text("收费标准", "fee_standard"),
-    _text("减免政策", "fee_waiver"),
-    Column("网办深度", "depth", "online_depth"),
-    _bool("全程网办", "fully_online"),
-    _bool("支持预约", "booking_supported"),
-    _bool("支持网上支付", "online_payment"),
-    _bool("支持物流快递", "courier_delivery"),
-    _bool("支持自助终端", "kiosk_handling"),
-    _choice("通办范围", "cross_region_scope", CrossRegionScope),
-    _text("审批结果名称", "result_name"),
-    _choice("审批结果类型", "result_type", ResultType),
-    _text("关键词", "keywords", width=24),
-    Column("办理窗口", "windows", "windows"),
-)
-
-MATERIAL_COLUMNS: tuple[Column, ...] = (
-    _text("实施编码", "implementation_code", model=ServiceItem, required=True, width=36),
-    Column("序号", "int", "position", width=8),
-    _text("材料名称", "name", model=Material, required=True, width=30),
-    _bool("必要", "required"),
-    _bool("可容缺", "pendable"),
-    _choice("来源渠道", "source", MaterialSource),
-    _text("出具单位", "issuing_body", model=Material),
-    _choice("材料形式", "form", MaterialForm),
-    Column("份数", "int", "copies", width=8),
-    _text("受理标准", "acceptance_standard", model=Material, width=30),
-    _text("备注", "note", model=Material, width=24),
-)
-
-STAGE_COLUMNS: tuple[Column, ...] = (
-    _text("实施编码", "implementation_code", model=ServiceItem, required=True, width=36),
-    Column("环节序号", "int", "stage", required=True, minimum=1, width=10),
-    _text("环节名称", "stage_name", model=ProcessStageTask, required=True),
-    Column("审批部门", "department", "department", required=True, width=24),
-    Column("时限（工作日）", "int", "limit_workdays", required=True),
-    _bool("超时默认同意", "deemed_consent_on_timeout"),
-)
-
-BUNDLE_COLUMNS: tuple[Column, ...] = (
-    _text("代码", "code", model=Bundle, required=True),
-    _text("名称", "name", model=Bundle, required=True, width=30),
-    _text("说明", "description", model=Bundle, width=30),
-    Column("包含事项实施编码", "codes", "items", width=40),
-    _bool("发布", "is_published"),
-)
-
-COLUMNS: dict[str, tuple[Column, ...]] = {
-    SHEET_ITEMS: ITEM_COLUMNS,
-    SHEET_MATERIALS: MATERIAL_COLUMNS,
-    SHEET_STAGES: STAGE_COLUMNS,
-    SHEET_BUNDLES: BUNDLE_COLUMNS,
-}
-
-# Version fields written from the 事项 sheet (everything but the item-level columns).
-ITEM_LEVEL_FIELDS = ("implementation_code", "base_code", "department", "windows")
-VERSION_FIELDS: tuple[str, ...] = tuple(
-    name
-    for column in ITEM_COLUMNS
-    for name in ([f for _label, f in column.flags] if column.flags else [column.field])
-    if name not in ITEM_LEVEL_FIELDS
-)
-MATERIAL_FIELDS = tuple(c.field for c in MATERIAL_COLUMNS if c.field != "implementation_code")
-STAGE_FIELDS = (
-    "stage",
-    "stage_name",
-    "department_id",
-    "limit_workdays",
-    "deemed_consent_on_timeout",
-)
-
-
-def header_for_field(sheet: str, field_name: str | None) -> str | None:
-    """The column header that writes `field_name` on `sheet` (None when no column does)."""
-    for column in COLUMNS[sheet]:
-        if column.field == field_name or any(f == field_name for _l, f in column.flags):
-            return column.header
-    return None
-
-
-# --- reading cells ------------------------------------------------------------------------------
-
-
-@dataclass
-class _Lookups:
-    """The centre's departments (by name and by USCC) and windows (by number)."""
-
-    departments: dict[str, Department]
-    windows: dict[int, Window]
-
-    @classmethod
-    def for_centre(cls, centre: Centre) -> _Lookups:
-        departments: dict[str, Department] = {}
-        for department in Department.objects.filter(centre=centre):
-            departments[department.uscc.upper()] = department
-            departments[department.name] = department
-        windows = {w.number: w for w in Window.objects.filter(centre=centre)}
-        return cls(departments=departments, windows=windows)
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _as_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _split(value: Any) -> list[str]:
-    return [part for part in _LIST_SPLIT.split(_as_text(value)) if part]
-
-
-def _as_int(value: Any, column: Column) -> int:
-    if isinstance(value, bool):
-        raise _CellError(_("应为整数"))
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
-        value = int(value.strip())
-    if not isinstance(value, int):
-        raise _CellError(_("「%(value)s」不是整数") % {"value": _as_text(value)})
-    if not column.minimum <= value <= column.maximum:
-        raise _CellError(
-            _("应在 %(min)d 到 %(max)d 之间") % {"min": column.minimum, "max": column.maximum}
-        )
-    return value
-
-
-def _as_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = _as_text(value)
-    if text in (YES, NO):
-        return text == YES
-    raise _CellError(_("「%(value)s」无效，应填“是”或“否”") % {"value": text})
-
-
-def _unknown_label(text: str, column: Column) -> _CellError:
-    return _CellError(
-        _("「%(value)s」不是有效选项，可选：%(labels)s")
-        % {"value": text, "labels": "、".join(column.labels())}
-    )
-
-
-def _parse_cell(value: Any, column: Column, lookups: _Lookups) -> Any:
-    """The Python value of one non-blank cell, or `_CellError`."""
-    kind = column.kind
-    if kind == "text":
-        text = _as_text(value)
-        if column.max_length and len(text) > column.max_length:
-            raise _CellError(_("不能超过 %(n)d 个字符") % {"n": column.max_length})
-        return text
-    if kind == "int":
-        return _as_int(value, column)
-    if kind == "bool":
-        return _as_bool(value)
-    if kind == "choice":
-        text = _as_text(value)
-        by_label = {str(label): v for v, label in column.choices.choices}
-        if text not in by_label:
-            raise _unknown_label(text, column)
-        return by_label[text]
-    if kind == "flags":
-        by_label = dict(column.flags)
-        chosen = _split(value)
-        for label in chosen:
-            if label not in by_label:
-                raise _unknown_label(label, column)
-        return {f: label in chosen for label, f in column.flags}
-    if kind == "depth":
-        levels = _split(value)
-        for level in levels:
-            if not level.isdigit() or int(level) not in OnlineDepth.values:
-                raise _CellError(
-                    _("「%(value)s」不是网办深度等级，应为 1 到 8 的数字，用逗号分隔")
-                    % {"value": level}
-                )
-        return depth_mask(int(level) for level in levels)
-    if kind == "windows":
-        windows = []
-        for number in _split(value):
-            if not number.isdigit() or int(number) not in lookups.windows:
-                raise _CellError(_("本中心没有 %(number)s 号窗口") % {"number": number})
-            windows.append(lookups.windows[int(number)])
-        return windows
-    if kind == "department":
-        text = _as_text(value)
-        department = lookups.departments.get(text) or lookups.departments.get(text.upper())
-        if department is None:
-            raise _CellError(
-                _("本中心没有名称或统一社会信用代码为「%(value)s」的部门") % {"value": text}
-            )
-        return department
-    if kind == "codes":
-        return _split(value)
-    raise ValueError(f"unknown column kind {kind}")
-
-
-def _default(column: Column, model: type[models.Model]) -> Any:
-    if column.kind == "flags":
-        return {f: False for _label, f in column.flags}
-    if column.kind in ("windows", "codes"):
-        return []
-    if column.kind == "depth":
-        return 0
-    if column.kind == "text":
-        return ""
-    return model._meta.get_field(column.field).get_default()
-
-
 @dataclass
 class _Row:
     number: int
@@ -465,7 +156,7 @@ class _Row:
 class _Reader:
     """Reads the sheets of one workbook, collecting every problem in `errors`."""
 
-    def __init__(self, workbook, lookups: _Lookups) -> None:
+    def __init__(self, workbook, lookups: Lookups) -> None:
         self.workbook = workbook
         self.lookups = lookups
         self.errors: list[RowError] = []
@@ -482,7 +173,7 @@ class _Reader:
         worksheet = self.workbook[sheet]
         worksheet.reset_dimensions()  # some writers record wrong dimensions; read every row
         rows = worksheet.iter_rows(values_only=True)
-        header = [_as_text(h) if h is not None else "" for h in next(rows, ())]
+        header = [as_text(h) if h is not None else "" for h in next(rows, ())]
         positions = {h: i for i, h in reversed(list(enumerate(header))) if h}
         missing = [c.header for c in columns if c.header not in positions]
         for name in missing:
@@ -491,7 +182,7 @@ class _Reader:
             return []
         parsed = []
         for number, cells in enumerate(rows, start=2):
-            if all(_is_blank(v) for v in cells):
+            if all(is_blank(v) for v in cells):
                 continue
             parsed.append(self._row(sheet, number, cells, columns, positions, model))
         return parsed
@@ -503,17 +194,17 @@ class _Reader:
         for column in columns:
             index = positions[column.header]
             value = cells[index] if index < len(cells) else None
-            if _is_blank(value):
+            if is_blank(value):
                 if column.required:
                     self.error(sheet, number, column.header, _("必填"))
                     ok = False
                 else:
-                    values[column.header] = _default(column, model)
+                    values[column.header] = default_value(column, model)
                     blank.add(column.header)
                 continue
             try:
-                values[column.header] = _parse_cell(value, column, self.lookups)
-            except _CellError as exc:
+                values[column.header] = parse_cell(value, column, self.lookups)
+            except CellError as exc:
                 self.error(sheet, number, column.header, exc.message)
                 ok = False
         return _Row(number=number, values=values, ok=ok, blank=blank)
@@ -780,7 +471,7 @@ def import_catalog(
     """
     workbook = _open_workbook(file)
     try:
-        reader = _Reader(workbook, _Lookups.for_centre(centre))
+        reader = _Reader(workbook, Lookups.for_centre(centre))
         items = _parse_items(reader, centre)
         _attach_children(reader, items)
         bundles = _parse_bundles(reader, centre)
@@ -1012,17 +703,6 @@ def bundle_content(bundle: Bundle) -> tuple:
 # --- export ---------------------------------------------------------------------------------------
 
 
-def _format(value: Any, column: Column) -> Any:
-    kind = column.kind
-    if kind == "bool":
-        return YES if value else NO
-    if kind == "choice":
-        return str(column.choices(value).label)
-    if kind == "depth":
-        return ",".join(str(level) for level in depth_levels(value))
-    return value
-
-
 def _item_row(version: ServiceItemVersion) -> list[Any]:
     item = version.item
     cells = []
@@ -1036,36 +716,8 @@ def _item_row(version: ServiceItemVersion) -> list[Any]:
         elif column.kind == "flags":
             cells.append(",".join(label for label, f in column.flags if getattr(version, f)))
         else:
-            cells.append(_format(getattr(version, column.field), column))
+            cells.append(format_value(getattr(version, column.field), column))
     return cells
-
-
-def _new_workbook() -> Workbook:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for sheet in SHEETS:
-        worksheet = workbook.create_sheet(sheet)
-        columns = COLUMNS[sheet]
-        worksheet.append([c.header for c in columns])
-        bold = Font(bold=True)
-        fill = PatternFill("solid", fgColor="DDEBF7")
-        for index, column in enumerate(columns, start=1):
-            cell = worksheet.cell(row=1, column=index)
-            cell.font = bold
-            cell.fill = fill
-            cell.alignment = Alignment(horizontal="center")
-            letter = get_column_letter(index)
-            worksheet.column_dimensions[letter].width = column.width
-            if column.kind in ("choice", "bool"):
-                labels = column.labels() if column.kind == "choice" else [YES, NO]
-                validation = DataValidation(
-                    type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True
-                )
-                validation.error = _("请从下拉列表中选择")
-                validation.add(f"{letter}2:{letter}5000")
-                worksheet.add_data_validation(validation)
-        worksheet.freeze_panes = "A2"
-    return workbook
 
 
 def _append(worksheet, values: list[Any]) -> None:
@@ -1077,7 +729,7 @@ def _append(worksheet, values: list[Any]) -> None:
 
 def export_template(*, file: str | IO[bytes]) -> None:
     """Write an empty workbook with the headers and drop-down lists of the template."""
-    _new_workbook().save(file)
+    new_workbook().save(file)
 
 
 def published_versions(*, centre: Centre):
@@ -1095,7 +747,7 @@ def export_catalog(*, centre: Centre, file: str | IO[bytes]) -> int:
 
     Drafts are not exported: the workbook is what the public sees.
     """
-    workbook = _new_workbook()
+    workbook = new_workbook()
     count = 0
     for version in published_versions(centre=centre):
         count += 1
@@ -1104,7 +756,8 @@ def export_catalog(*, centre: Centre, file: str | IO[bytes]) -> int:
         for material in sorted(version.materials.all(), key=lambda m: (m.position, m.pk)):
             _append(
                 workbook[SHEET_MATERIALS],
-                [code] + [_format(getattr(material, c.field), c) for c in MATERIAL_COLUMNS[1:]],
+                [code]
+                + [format_value(getattr(material, c.field), c) for c in MATERIAL_COLUMNS[1:]],
             )
         for task in sorted(version.stage_tasks.all(), key=lambda t: (t.stage, t.pk)):
             _append(
@@ -1115,7 +768,7 @@ def export_catalog(*, centre: Centre, file: str | IO[bytes]) -> int:
                     task.stage_name,
                     task.department.name,
                     task.limit_workdays,
-                    _format(task.deemed_consent_on_timeout, STAGE_COLUMNS[5]),
+                    format_value(task.deemed_consent_on_timeout, STAGE_COLUMNS[5]),
                 ],
             )
     bundles = (
