@@ -83,6 +83,11 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # ninja's answer to a body that is not JSON: same format as any invalid input.
+        return api.create_response(
+            request, {"code": "invalid_input", "message": _("请求体不是合法的 JSON")}, status=422
+        )
     return api.create_response(
         request, {"code": "http_error", "message": str(exc)}, status=exc.status_code
     )
