@@ -17,6 +17,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from yichuang.identity.errors import IdentityValidationError
 from yichuang.identity.models import User
 from yichuang.identity.validation import validate_uscc
 from yichuang.orgs.errors import OrgsConflict, OrgsError
@@ -205,7 +206,11 @@ def check_department(
     *, centre: Centre, name: str, uscc: str, department: Department | None = None
 ) -> str:
     """Validate a department's USCC and uniqueness; return the normalised USCC."""
-    normalized = validate_uscc(uscc)
+    try:
+        normalized = validate_uscc(uscc)
+    except IdentityValidationError as error:
+        error.field = "uscc"
+        raise
     others = Department.objects.filter(centre=centre)
     if department is not None and department.pk:
         others = others.exclude(pk=department.pk)

@@ -234,7 +234,7 @@ def test_department_with_bad_uscc_is_a_form_error(tree, admin_client_of):
     )
 
     assert response.status_code == 200
-    assert "校验位不正确" in response.content.decode()
+    assert "校验位不正确" in response.context["adminform"].form.errors["uscc"][0]
 
 
 def test_window_added_in_the_admin_keeps_its_departments(tree, admin_client_of):
