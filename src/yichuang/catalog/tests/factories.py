@@ -69,3 +69,45 @@ def published_item(
         version=v, stage=1, stage_name="审查", department=v.item.department, limit_workdays=3
     )
     return v
+
+
+def publishable_draft(
+    *, department: Department | None = None, materials: int = 2, **fields
+) -> ServiceItemVersion:
+    """A draft v1 made through `catalog.services.item_create` that passes every publish rule:
+    a promised licence (5 of 20 working days), `materials` materials, one 3-day stage."""
+    from yichuang.catalog import services
+
+    n = next(_seq)
+    department = department or orgs_factories.department()
+    base_code = fields.pop("base_code", f"{n:012d}")
+    values = {
+        "name": f"测试事项{n}",
+        "item_type": ItemType.LICENCE,
+        "level": Level.COUNTY,
+        "handling_kind": HandlingKind.PROMISED,
+        "statutory_limit": 20,
+        "promised_limit": 5,
+        "trips": 1,
+    }
+    values.update(fields)
+    draft = services.item_create(
+        centre=department.centre,
+        department=department,
+        implementation_code=f"{department.uscc}4{base_code}",
+        base_code=base_code,
+        **values,
+    )
+    services.item_version_children_replace(
+        version=draft,
+        materials=[{"name": f"申请材料{i}"} for i in range(1, materials + 1)],
+        tasks=[
+            {
+                "stage": 1,
+                "stage_name": "审查",
+                "department": department,
+                "limit_workdays": 3,
+            }
+        ],
+    )
+    return draft
