@@ -21,9 +21,18 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control characters and surrounding blanks (for codes from a URL)."""
+    return _CONTROL.sub("", text or "").strip()
+
+
 def normalize(text: str) -> str:
-    """NFKC (full-width letters and digits become ASCII) and lower case."""
-    return unicodedata.normalize("NFKC", text or "").lower()
+    """NFKC (full-width letters and digits become ASCII), lower case, control characters
+    (a NUL, which PostgreSQL refuses in a query) removed."""
+    return _CONTROL.sub("", unicodedata.normalize("NFKC", text or "")).lower()
 
 
 def _pinyin_forms(text: str) -> list[str]:

@@ -20,7 +20,7 @@ from yichuang.catalog.models import (
     ServiceItemVersion,
     VersionStatus,
 )
-from yichuang.catalog.search import normalize, query_terms
+from yichuang.catalog.search import normalize, query_terms, strip_controls
 from yichuang.orgs.models import Centre, Department, Window
 
 
@@ -100,7 +100,7 @@ def item_get_published(*, code: str) -> ServiceItemVersion:
     """
     version = (
         published_versions()
-        .filter(item__implementation_code=(code or "").strip())
+        .filter(item__implementation_code=strip_controls(code))
         .prefetch_related(
             Prefetch("materials", queryset=Material.objects.order_by("position", "id")),
             Prefetch(
@@ -177,7 +177,7 @@ def bundles_published(*, centre: Centre | None = None) -> QuerySet[Bundle]:
 
 def bundle_get_published(*, code: str) -> Bundle:
     """A published bundle by code (the top-most centre's when several share it)."""
-    bundle = bundles_published().filter(code=(code or "").strip()).order_by("centre__path").first()
+    bundle = bundles_published().filter(code=strip_controls(code)).order_by("centre__path").first()
     if bundle is None:
         raise BundleNotFound()
     return bundle
@@ -188,6 +188,15 @@ def bundle_versions(*, bundle: Bundle) -> list[ServiceItemVersion]:
     positions = {row.item_id: index for index, row in enumerate(bundle.bundle_items.all())}
     versions = published_versions().filter(item_id__in=positions)
     return sorted(versions, key=lambda v: positions[v.item_id])
+
+
+def published_names(*, item_ids) -> dict[int, str]:
+    """Names of the published versions of the given items, by item id (one query)."""
+    return dict(
+        ServiceItemVersion.objects.filter(
+            status=VersionStatus.PUBLISHED, item_id__in=list(item_ids)
+        ).values_list("item_id", "name")
+    )
 
 
 def departments_with_published_items(*, centre: Centre | None = None) -> QuerySet[Department]:
