@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db
+DEADLINE = "/api/v1/calendar/deadline"
 
 
 @pytest.mark.parametrize(
@@ -92,3 +97,23 @@ def test_the_api_needs_no_login(client):
     client.logout()
 
     assert client.get("/api/v1/calendar/days/2026-10-01").status_code == 200
+
+
+@given(start=st.dates(), workdays=st.integers(min_value=-10, max_value=4000))
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_no_input_gives_a_server_error(client, start, workdays):
+    response = client.get(DEADLINE, {"start": start.isoformat(), "workdays": workdays})
+
+    assert response.status_code in {200, 422}
+
+
+@given(
+    start=st.dates(max_value=dt.date(9989, 12, 31)),
+    workdays=st.integers(min_value=0, max_value=3650),
+)
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_every_valid_question_is_answered(client, start, workdays):
+    response = client.get(DEADLINE, {"start": start.isoformat(), "workdays": workdays})
+
+    assert response.status_code == 200
+    assert response.json()["deadline"] >= start.isoformat()
