@@ -170,7 +170,7 @@ def _validate_rows(
     for row in rows:
         day = parse_day(row.date)
         if day is None:
-            problem(row, "date", _("日期“%s”无效，格式应为 YYYY-MM-DD") % row.date)
+            problem(row, "date", _("日期“%s”无效，应为 YYYY-MM-DD 格式的有效日期") % row.date)
             continue
         if day.year != year:
             problem(
