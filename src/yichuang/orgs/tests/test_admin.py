@@ -256,3 +256,49 @@ def test_window_added_in_the_admin_keeps_its_departments(tree, admin_client_of):
     window = Window.objects.get(centre=tree["county"], number=3)
     assert response.status_code == 302
     assert list(window.departments.all()) == [department]
+
+
+def test_centre_admin_edits_their_own_centre_without_moving_it(tree, admin_client_of):
+    client = admin_client_of(tree["county"])
+    url = reverse("admin:orgs_centre_change", args=[tree["county"].pk])
+
+    page = client.get(url)
+    response = client.post(
+        url,
+        {
+            "name": "左旗政务服务中心（新址）",
+            "code": "county",
+            "phone": "0476-7",
+            "is_active": "on",
+        },
+    )
+
+    tree["county"].refresh_from_db()
+    assert page.status_code == 200
+    assert response.status_code == 302
+    assert (tree["county"].name, tree["county"].phone, tree["county"].parent) == (
+        "左旗政务服务中心（新址）",
+        "0476-7",
+        None,
+    )
+
+
+def test_staff_change_form_replaces_roles(tree, admin_client_of):
+    client = admin_client_of(tree["county"])
+    member = factories.staff(centre=tree["township"], roles=(Role.WINDOW_OFFICER,), name="赵六")
+    url = reverse("admin:orgs_staff_change", args=[member.pk])
+
+    page = client.get(url)
+    response = client.post(
+        url,
+        {
+            "name": "赵六",
+            "centre": tree["township"].pk,
+            "roles": [Role.HELPER, Role.LEADER],
+            "is_active": "on",
+        },
+    )
+
+    assert page.status_code == 200
+    assert response.status_code == 302
+    assert member.role_set() == {Role.HELPER, Role.LEADER}
