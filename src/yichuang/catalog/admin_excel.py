@@ -2,8 +2,8 @@
 
 `CatalogExcelAdminMixin` is mixed into the ServiceItem admin. It adds three admin URLs
 (import page, export download, blank template) and the buttons on the change list. Only a
-user with the add and change permissions on service items may import; everyone works
-within their own centre (a superuser, or a centre admin over a subtree, picks it).
+user with the add and change permissions on service items may import, and only into a
+centre they manage (a superuser picks any centre, a centre admin one of their subtree).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from yichuang.catalog import excel
 from yichuang.common import clock
 from yichuang.orgs.models import Centre
-from yichuang.orgs.selectors import centres_managed_by, staff_for_user
+from yichuang.orgs.selectors import centres_managed_by
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,18 +32,9 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 
 def excel_centres_for(user: Any) -> QuerySet[Centre]:
-    """Centres whose catalogue `user` may import or export.
-
-    A superuser or a centre admin: the centres they manage; any other staff member: their
-    own centre; anybody else: none.
-    """
-    managed = centres_managed_by(user)
-    if managed.exists():
-        return managed.order_by("path")
-    member = staff_for_user(user)
-    if member is None:
-        return Centre.objects.none()
-    return Centre.objects.filter(pk=member.centre_id)
+    """Centres whose catalogue `user` may import or export in the admin: the centres they
+    manage (a superuser: all; a centre admin: their centre and the centres below it)."""
+    return centres_managed_by(user).order_by("path")
 
 
 class CatalogImportForm(forms.Form):
@@ -110,6 +101,16 @@ class CatalogExcelAdminMixin:
         ]
         return extra + super().get_urls()
 
+    def excel_import_allowed(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {
+            **(extra_context or {}),
+            "excel_import_allowed": self.excel_import_allowed(request),
+        }
+        return super().changelist_view(request, extra_context)
+
     def _excel_context(self, request: HttpRequest, **extra: Any) -> dict[str, Any]:
         return {**self.admin_site.each_context(request), "opts": self.opts, **extra}
 
@@ -120,7 +121,7 @@ class CatalogExcelAdminMixin:
         return centres
 
     def excel_import_view(self, request: HttpRequest) -> HttpResponse:
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+        if not self.excel_import_allowed(request):
             raise PermissionDenied
         centres = self._excel_centres(request)
         errors: list[excel.RowError] = []

@@ -14,8 +14,9 @@ when there is any, nothing is written and `ImportRejected` carries the list.
 from __future__ import annotations
 
 import os
+import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from yichuang.catalog import rules, services
 from yichuang.catalog.excel_columns import (
     COLUMNS,
     ITEM_COLUMNS,
@@ -465,9 +467,10 @@ def import_catalog(
 
     New items are created; an item whose content equals its published version is left
     alone; any other gets a new version with the sheet's content, published unless
-    `publish` is False. Items and bundles missing from the workbook are not touched.
-    Raises `ImportFileInvalid` for an unreadable or empty file and `ImportRejected` with
-    every bad row otherwise.
+    `publish` is False (then the publish rules are not checked: a draft may be
+    incomplete). Items and bundles missing from the workbook are not touched. Raises
+    `ImportFileInvalid` for an unreadable or empty file and `ImportRejected` with every
+    bad row otherwise.
     """
     workbook = _open_workbook(file)
     try:
@@ -481,21 +484,24 @@ def import_catalog(
         raise ImportFileInvalid(
             code="catalog_import_empty", message=_("文件中没有任何事项或一件事")
         )
-    report = ImportReport(published=publish)
+    unchanged = _unchanged_codes(items)
+    if publish:
+        for code, data in items.items():
+            if code not in unchanged:
+                _check_rules(reader, data)
+    if reader.errors:
+        raise ImportRejected(errors=_sorted(reader.errors))
+    report = ImportReport(published=publish, unchanged=sorted(unchanged))
+    changed = {code: data for code, data in items.items() if code not in unchanged}
     with transaction.atomic():
         _write_items(
-            reader,
-            items,
-            centre=centre,
-            actor=actor,
-            publish=publish,
-            report=report,
-            progress=progress,
+            reader, changed, actor=actor, publish=publish, report=report, progress=progress
         )
-        if not reader.errors:
-            _write_bundles(bundles, centre=centre, report=report)
         if reader.errors:
             raise ImportRejected(errors=_sorted(reader.errors))
+        for data in bundles:
+            outcome = _bundle_write(data=data, centre=centre)
+            getattr(report, f"bundles_{outcome}").append(data.code)
     return report
 
 
@@ -504,11 +510,53 @@ def _sorted(errors: list[RowError]) -> list[RowError]:
     return sorted(errors, key=lambda e: (order.get(e.sheet, 9), e.row or 0))
 
 
-def _write_items(reader, items, *, centre, actor, publish, report, progress) -> None:
-    """Write every item in a savepoint of its own; a rejected one becomes row errors.
+def _unchanged_codes(items: dict[str, ItemData]) -> set[str]:
+    """Codes of the items whose published version has exactly the workbook's content."""
+    versions = published_versions_of(codes=list(items))
+    return {
+        v.item.implementation_code
+        for v in versions
+        if version_content(v) == items[v.item.implementation_code].content()
+    }
 
-    Items are written even after errors were found, so that the publish rules are checked
-    for every row; the caller rolls everything back when any error was found.
+
+def _check_rules(reader: _Reader, data: ItemData) -> None:
+    """The publish rules of `catalog.rules`, on the version the row would become."""
+    subject = rules.Subject(
+        version=ServiceItemVersion(**data.fields),
+        implementation_code=data.implementation_code,
+        base_code=data.base_code,
+        materials=[Material(**values) for _row, values in data.materials],
+        tasks=[ProcessStageTask(**values) for _row, values in data.stages],
+    )
+    for violation in rules.publish_violations(subject):
+        reader.error(*_locate(data, violation.field, violation.message), violation.message)
+
+
+_STAGE_NUMBER = re.compile(r"第(\d+)环节")
+
+
+def _locate(data: ItemData, field_name: str | None, message: str) -> tuple[str, int, str | None]:
+    """The (sheet, row, column) a problem of `data` reported on `field_name` belongs to.
+
+    Problems with the materials or stages point at the row of the material named in the
+    message (or of the stage numbered in it), else at the item's first such row.
+    """
+    if field_name == "materials" and data.materials:
+        named = [row for row, m in data.materials if f"“{m['name']}”" in message]
+        return SHEET_MATERIALS, (named or [data.materials[0][0]])[0], None
+    if field_name == "stages" and data.stages:
+        match = _STAGE_NUMBER.search(message)
+        numbered = [r for r, s in data.stages if match and s["stage"] == int(match.group(1))]
+        return SHEET_STAGES, (numbered or [data.stages[0][0]])[0], None
+    return SHEET_ITEMS, data.row, header_for_field(SHEET_ITEMS, field_name)
+
+
+def _write_items(reader, items, *, actor, publish, report, progress) -> None:
+    """Write every item in a savepoint of its own; one a service rejects becomes row errors.
+
+    The rules were checked already; a rejection here (a concurrent change) still lists
+    the row, and the caller rolls the whole import back.
     """
     existing = {
         i.implementation_code: i
@@ -516,148 +564,68 @@ def _write_items(reader, items, *, centre, actor, publish, report, progress) -> 
     }
     total = len(items)
     for done, data in enumerate(items.values(), start=1):
-        item = existing.get(data.implementation_code)
         try:
             with transaction.atomic():
                 outcome = _item_write(
-                    data=data, item=item, centre=centre, actor=actor, publish=publish
+                    data=data,
+                    item=existing.get(data.implementation_code),
+                    actor=actor,
+                    publish=publish,
                 )
         except DomainError as exc:
-            for sheet, column, message in _error_cells(exc):
-                reader.error(sheet, data.row, column, message)
+            details = exc.details if isinstance(exc.details, list) and exc.details else None
+            for detail in details or [{"field": exc.field, "message": exc.message}]:
+                message = str(detail.get("message", exc.message))
+                reader.error(*_locate(data, detail.get("field"), message), message)
         else:
             getattr(report, outcome).append(data.implementation_code)
         if progress is not None:
             progress(_("导入事项"), done, total)
 
 
-def _write_bundles(bundles: Iterable[BundleData], *, centre: Centre, report: ImportReport):
-    for data in bundles:
-        outcome = _bundle_write(data=data, centre=centre)
-        getattr(report, f"bundles_{outcome}").append(data.code)
-
-
 # --- writing -------------------------------------------------------------------------------------
 
 
-def _item_write(
-    *, data: ItemData, item: ServiceItem | None, centre: Centre, actor: Any, publish: bool
-) -> str:
-    """Bring one item to the workbook's content; "created", "updated" or "unchanged"."""
+def _item_write(*, data: ItemData, item: ServiceItem | None, actor: Any, publish: bool) -> str:
+    """Give one new or changed item the workbook's content; "created" or "updated"."""
+    fields = {**data.fields, "windows": data.windows}
     if item is None:
-        item = ServiceItem.objects.create(
-            centre=centre,
+        draft = services.item_create(
+            centre=data.department.centre,
             department=data.department,
             implementation_code=data.implementation_code,
             base_code=data.base_code,
+            actor=actor,
+            **fields,
         )
         outcome = "created"
     else:
-        published = item.versions.filter(status=VersionStatus.PUBLISHED).first()
-        if published is not None and version_content(published) == data.content():
-            return "unchanged"
+        draft = services.item_draft_create(item=item, actor=actor)
+        services.item_version_update(version=draft, actor=actor, **fields)
         outcome = "updated"
-    draft = item.versions.filter(status=VersionStatus.DRAFT).first()
-    if draft is None:
-        last = item.versions.order_by("-version").values_list("version", flat=True).first()
-        draft = ServiceItemVersion(item=item, version=(last or 0) + 1)
-    for name, value in data.fields.items():
-        setattr(draft, name, value)
-    draft.save()
-    _children_replace(version=draft, data=data)
+    services.item_version_children_replace(
+        version=draft,
+        materials=_materials_keeping_files(item=draft.item, data=data),
+        tasks=[values for _row, values in data.stages],
+        actor=actor,
+    )
     if publish:
-        _version_publish(version=draft, actor=actor)
+        services.item_version_publish(version=draft, actor=actor)
     return outcome
 
 
-def _children_replace(*, version: ServiceItemVersion, data: ItemData) -> None:
-    """Windows, materials and stages of a draft become the workbook's.
-
-    Blank-form and sample files are not in the workbook: a material keeps the files of the
-    material of the same name in the version it replaces.
-    """
-    version.windows.set(data.windows)
-    files = {}
-    for previous in Material.objects.filter(version__item=version.item).order_by(
-        "version__version"
-    ):
+def _materials_keeping_files(*, item: ServiceItem, data: ItemData) -> list[dict[str, Any]]:
+    """The workbook's materials, each with the blank form and sample files of the latest
+    earlier material of the same name (files do not travel in the workbook)."""
+    files: dict[str, tuple[Any, Any]] = {}
+    for previous in Material.objects.filter(version__item=item).order_by("version__version"):
         if previous.template or previous.sample:
             files[previous.name] = (previous.template, previous.sample)
-    version.materials.all().delete()
-    materials = []
+    rows = []
     for _row, values in data.materials:
         template, sample = files.get(values["name"], ("", ""))
-        materials.append(Material(version=version, template=template, sample=sample, **values))
-    Material.objects.bulk_create(materials)
-    version.stage_tasks.all().delete()
-    ProcessStageTask.objects.bulk_create(
-        ProcessStageTask(version=version, **values) for _row, values in data.stages
-    )
-
-
-def _version_publish(*, version: ServiceItemVersion, actor: Any) -> None:
-    from yichuang.common import clock
-
-    problems = _publish_problems(version)
-    if problems:
-        raise DomainError(code="publish_rejected", message=_("不能发布"), details=problems)
-    version.item.versions.filter(status=VersionStatus.PUBLISHED).update(
-        status=VersionStatus.ARCHIVED
-    )
-    version.status = VersionStatus.PUBLISHED
-    version.published_at = clock.now()
-    version.published_by = actor if getattr(actor, "pk", None) else None
-    version.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-
-
-def _publish_problems(version: ServiceItemVersion) -> list[dict[str, str]]:
-    problems = []
-    if version.fully_online and version.trips != 0:
-        problems.append(
-            {
-                "code": "fully_online_trips",
-                "field": "trips",
-                "message": _("全程网办的事项到办事现场次数应为0"),
-            }
-        )
-    if version.trips == 0 and not version.handled_online and not version.handled_by_post:
-        problems.append(
-            {
-                "code": "zero_trips_needs_post",
-                "field": "handled_by_post",
-                "message": _("零跑动且不能网上办理的事项须提供快递申请"),
-            }
-        )
-    if version.fee_charged and not version.fee_basis:
-        problems.append(
-            {
-                "code": "fee_basis_required",
-                "field": "fee_basis",
-                "message": _("收费事项须填写收费依据"),
-            }
-        )
-    if version.fee_charged and not version.fee_standard:
-        problems.append(
-            {
-                "code": "fee_standard_required",
-                "field": "fee_standard",
-                "message": _("收费事项须填写收费标准"),
-            }
-        )
-    return problems
-
-
-def _error_cells(exc: DomainError) -> list[tuple[str, str | None, str]]:
-    """(sheet, column header, message) for each problem a service reported."""
-    details = exc.details if isinstance(exc.details, list) and exc.details else None
-    if details is None:
-        return [(SHEET_ITEMS, header_for_field(SHEET_ITEMS, exc.field), exc.message)]
-    cells = []
-    for detail in details:
-        name = detail.get("field") if isinstance(detail, dict) else None
-        message = detail.get("message", exc.message) if isinstance(detail, dict) else str(detail)
-        cells.append((SHEET_ITEMS, header_for_field(SHEET_ITEMS, name), str(message)))
-    return cells
+        rows.append({**values, "template": template, "sample": sample})
+    return rows
 
 
 def _bundle_write(*, data: BundleData, centre: Centre) -> str:
@@ -732,11 +700,16 @@ def export_template(*, file: str | IO[bytes]) -> None:
     new_workbook().save(file)
 
 
-def published_versions(*, centre: Centre):
-    """The published versions of the centre's items, with everything the export reads."""
+def published_versions_of(*, centre: Centre | None = None, codes: list[str] | None = None):
+    """Published versions (of a centre's items, or of the items with `codes`), with the
+    windows, materials and stage tasks the workbook holds, in code order."""
+    versions = ServiceItemVersion.objects.filter(status=VersionStatus.PUBLISHED)
+    if centre is not None:
+        versions = versions.filter(item__centre=centre)
+    if codes is not None:
+        versions = versions.filter(item__implementation_code__in=codes)
     return (
-        ServiceItemVersion.objects.filter(item__centre=centre, status=VersionStatus.PUBLISHED)
-        .select_related("item", "item__department")
+        versions.select_related("item", "item__department")
         .prefetch_related("windows", "materials", "stage_tasks__department")
         .order_by("item__implementation_code")
     )
@@ -749,7 +722,7 @@ def export_catalog(*, centre: Centre, file: str | IO[bytes]) -> int:
     """
     workbook = new_workbook()
     count = 0
-    for version in published_versions(centre=centre):
+    for version in published_versions_of(centre=centre):
         count += 1
         code = version.item.implementation_code
         _append(workbook[SHEET_ITEMS], _item_row(version))

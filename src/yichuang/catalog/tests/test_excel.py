@@ -7,10 +7,13 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import load_workbook
 
-from yichuang.catalog import excel
+from yichuang.catalog import admin_excel, excel
 from yichuang.catalog.models import (
     Bundle,
     BundleItem,
@@ -29,6 +32,7 @@ from yichuang.catalog.models import (
     depth_mask,
 )
 from yichuang.catalog.tests import factories
+from yichuang.orgs.models import Role
 from yichuang.orgs.tests import factories as orgs_factories
 
 pytestmark = pytest.mark.django_db
@@ -96,20 +100,29 @@ def build_catalogue(departments, windows) -> None:
         position=2,
         name="营业执照复印件",
         required=False,
-        pendable=True,
         source=MaterialSource.DATA_SHARING,
         form=MaterialForm.COPY,
         issuing_body="市场监督管理局",
         note="可免提交",
     )
-    ProcessStageTask.objects.create(
+    Material.objects.create(
         version=licence,
-        stage=2,
-        stage_name="联审",
-        department=tax,
-        limit_workdays=2,
-        deemed_consent_on_timeout=True,
+        position=3,
+        name="住所使用证明",
+        required=True,
+        pendable=True,
+        source=MaterialSource.OTHER_BODY,
+        form=MaterialForm.ORIGINAL_AND_COPY,
     )
+    for department, limit in ((tax, 2), (market, 1)):
+        ProcessStageTask.objects.create(
+            version=licence,
+            stage=2,
+            stage_name="联审",
+            department=department,
+            limit_workdays=limit,
+            deemed_consent_on_timeout=True,
+        )
     immediate = factories.published_item(
         department=tax,
         name="个体工商户税务登记",
@@ -119,9 +132,11 @@ def build_catalogue(departments, windows) -> None:
         trips=0,
         fully_online=True,
         handled_online=True,
+        online_depth=depth_mask([1, 2, 3, 4, 5, 6]),
         kiosk_handling=True,
     )
     immediate.windows.set([windows[2]])
+    immediate.stage_tasks.update(limit_workdays=0)
     factories.published_item(department=market, name="食品经营许可", materials=1)
     bundle = Bundle.objects.create(
         centre=market.centre, code="kaiban", name="企业开办一件事", description="一次办完"
@@ -175,19 +190,20 @@ def workbook_with(rows: dict[str, list[dict[str, object]]]) -> io.BytesIO:
 
 
 def item_row(department, **overrides) -> dict[str, object]:
+    """A 事项 row that may be published as it is: an immediate public service."""
     code = overrides.pop("code", "000000000901")
     row = {
         "实施编码": f"{department.uscc}4{code}",
         "基本编码": code,
         "事项名称": "测试导入事项",
-        "事项类型": "行政许可",
+        "事项类型": "公共服务",
         "行使层级": "县级",
         "实施主体": department.name,
         "服务对象": "自然人",
         "办理形式": "窗口办理",
-        "办件类型": "承诺件",
+        "办件类型": "即办件",
         "法定办结时限": 20,
-        "承诺办结时限": 5,
+        "承诺办结时限": 0,
         "到办事现场次数": 1,
         "是否收费": "否",
     }
@@ -272,6 +288,51 @@ def test_draft_import_leaves_the_new_version_unpublished(centre, departments):
     assert len(report.created) == 1
     version = ServiceItemVersion.objects.get()
     assert version.status == VersionStatus.DRAFT
+
+
+def test_a_row_breaking_the_publish_rules_is_reported_at_its_cell(centre, departments):
+    row = item_row(departments[0], 全程网办="是", 到办事现场次数=1)
+
+    with pytest.raises(excel.ImportRejected) as caught:
+        excel.import_catalog(workbook_with({"事项": [row]}), centre=centre)
+
+    assert ("事项", 2, "到办事现场次数") in {
+        (e.sheet, e.row, e.column) for e in caught.value.errors
+    }
+
+
+def test_a_material_breaking_the_publish_rules_is_reported_on_its_row(centre, departments):
+    row = item_row(departments[0])
+    code = row["实施编码"]
+    materials = [
+        {"实施编码": code, "材料名称": "身份证", "必要": "是"},
+        {"实施编码": code, "材料名称": "户口簿", "必要": "否", "可容缺": "是"},
+    ]
+
+    with pytest.raises(excel.ImportRejected) as caught:
+        excel.import_catalog(workbook_with({"事项": [row], "材料": materials}), centre=centre)
+
+    [error] = caught.value.errors
+    assert (error.sheet, error.row) == ("材料", 3)
+    assert "户口簿" in error.message
+
+
+def test_a_draft_import_does_not_apply_the_publish_rules(centre, departments):
+    row = item_row(departments[0], 全程网办="是", 到办事现场次数=1)
+
+    report = excel.import_catalog(workbook_with({"事项": [row]}), centre=centre, publish=False)
+
+    assert len(report.created) == 1
+    assert ServiceItemVersion.objects.get().status == VersionStatus.DRAFT
+
+
+def test_an_unchanged_item_is_not_held_to_rules_added_after_it_was_published(centre, departments):
+    version = factories.published_item(department=departments[0], materials=0)
+    file = exported(centre)
+
+    report = excel.import_catalog(file, centre=centre)
+
+    assert report.unchanged == [version.item.implementation_code]
 
 
 def test_blank_material_positions_follow_the_sheet_order(centre, departments):
@@ -516,3 +577,150 @@ def test_every_column_of_the_template_is_documented():
         assert f"## Sheet {sheet}" in doc
         for column in columns:
             assert f"| {column.header} |" in doc, column.header
+
+
+# --- admin ---------------------------------------------------------------------------------------
+
+IMPORT_URL = "admin:catalog_serviceitem_excel_import"
+EXPORT_URL = "admin:catalog_serviceitem_excel_export"
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser(username="root", password="x-pass-12345")
+    client.force_login(user)
+    return client
+
+
+def catalogue_staff(centre, *, permissions=("add", "change", "view")):
+    """A centre admin of `centre` with the given permissions on service items."""
+    member = orgs_factories.staff(centre=centre, roles=(Role.CENTRE_ADMIN,))
+    member.user.groups.clear()  # only the permissions given here
+    member.user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="catalog",
+            codename__in=[f"{p}_serviceitem" for p in permissions],
+        )
+    )
+    return member.user
+
+
+def upload(content: bytes, name: str = "catalogue.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=XLSX)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_the_change_list_has_the_excel_buttons(superuser_client, centre):
+    response = superuser_client.get(reverse("admin:catalog_serviceitem_changelist"))
+
+    assert response.status_code == 200
+    assert reverse(IMPORT_URL) in response.content.decode()
+    assert reverse(EXPORT_URL) in response.content.decode()
+
+
+def test_admin_import_shows_the_counts(superuser_client, centre, departments):
+    file = workbook_with({"事项": [item_row(departments[0])]})
+
+    response = superuser_client.post(
+        reverse(IMPORT_URL),
+        {"centre": centre.pk, "publish": "on", "file": upload(file.getvalue())},
+    )
+
+    assert response.status_code == 200
+    assert response.context["report"].created == [ServiceItem.objects.get().implementation_code]
+    assert ServiceItemVersion.objects.get().status == VersionStatus.PUBLISHED
+
+
+def test_admin_import_lists_every_bad_row_and_imports_nothing(
+    superuser_client, centre, departments
+):
+    rows = [item_row(departments[0], 承诺办结时限="五天"), item_row(departments[0], 事项类型="x")]
+    file = workbook_with({"事项": rows})
+
+    response = superuser_client.post(
+        reverse(IMPORT_URL), {"centre": centre.pk, "file": upload(file.getvalue())}
+    )
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "<td>事项</td><td>2</td><td>承诺办结时限</td>" in page
+    assert "<td>事项</td><td>3</td><td>事项类型</td>" in page
+    assert ServiceItem.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("catalogue.csv", b"a,b\n", "请上传 .xlsx 格式"),
+        ("catalogue.xlsx", b"not a zip", "不是 Excel 工作簿"),
+        ("catalogue.xlsx", b"PK\x03\x04 broken", "无法读取文件"),
+    ],
+)
+def test_admin_import_rejects_a_file_that_is_not_xlsx(
+    superuser_client, centre, name, content, reason
+):
+    response = superuser_client.post(
+        reverse(IMPORT_URL), {"centre": centre.pk, "file": upload(content, name)}
+    )
+
+    assert response.status_code == 200
+    assert reason in " ".join(response.context["form"].errors["file"])
+
+
+def test_admin_import_refuses_a_file_over_the_size_limit(superuser_client, centre, monkeypatch):
+    monkeypatch.setattr(admin_excel, "MAX_UPLOAD_BYTES", 10)
+
+    response = superuser_client.post(
+        reverse(IMPORT_URL),
+        {"centre": centre.pk, "file": upload(workbook_with({}).getvalue())},
+    )
+
+    assert "不能超过" in " ".join(response.context["form"].errors["file"])
+
+
+def test_admin_import_needs_the_add_and_change_permissions(client, centre):
+    client.force_login(catalogue_staff(centre, permissions=("view", "change")))
+
+    response = client.get(reverse(IMPORT_URL))
+
+    assert response.status_code == 403
+
+
+def test_staff_import_only_into_their_own_centre(client, centre, departments):
+    other = orgs_factories.centre()
+    client.force_login(catalogue_staff(other))
+    file = workbook_with({"事项": [item_row(departments[0])]})
+
+    page = client.get(reverse(IMPORT_URL))
+    response = client.post(
+        reverse(IMPORT_URL), {"centre": centre.pk, "file": upload(file.getvalue())}
+    )
+
+    assert list(page.context["form"].fields["centre"].queryset) == [other]
+    assert "centre" in response.context["form"].errors
+    assert ServiceItem.objects.count() == 0
+
+
+def test_admin_export_downloads_the_users_centre(client, centre, departments, windows):
+    build_catalogue(departments, windows)
+    client.force_login(catalogue_staff(centre, permissions=("view",)))
+
+    response = client.get(reverse(EXPORT_URL))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    rows = list(load_workbook(io.BytesIO(response.content))["事项"].iter_rows(values_only=True))
+    assert len(rows) == 1 + 3
+
+
+def test_a_superuser_picks_the_centre_to_export(superuser_client, centre, departments):
+    orgs_factories.centre()
+    factories.published_item(department=departments[0])
+
+    picker = superuser_client.get(reverse(EXPORT_URL))
+    response = superuser_client.get(reverse(EXPORT_URL), {"centre": centre.pk})
+
+    assert picker["Content-Type"].startswith("text/html")
+    assert response["Content-Type"] == XLSX
