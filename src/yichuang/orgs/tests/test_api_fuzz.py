@@ -2,6 +2,8 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from yichuang.config.wsgi import application
@@ -19,11 +21,21 @@ def centres(db):
     factories.window(centre=county)
 
 
+@pytest.fixture
+def keep_connection():
+    """Like Django's test client: requests must not close the test's database connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_centre_api_answers_every_request_as_documented(case, centres):
+def test_centre_api_answers_every_request_as_documented(case, centres, keep_connection):
     case.call_and_validate()
