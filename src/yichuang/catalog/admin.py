@@ -416,7 +416,7 @@ class ServiceItemVersionAdmin(CentreScopedAdmin):
         "fully_online",
         ("item__department", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["name", "keywords", "item__implementation_code", "item__base_code"]
+    search_fields = ["name", "search_text", "item__implementation_code", "item__base_code"]
     list_select_related = ["item", "item__department"]
     filter_horizontal = ["windows"]
     actions = ["publish_selected", "draft_selected"]
