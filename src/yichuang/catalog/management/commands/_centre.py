@@ -15,7 +15,10 @@ def centre_from_option(code: str | None) -> Centre:
         if centre is None:
             raise CommandError(_("没有代码为「%(code)s」的服务中心") % {"code": code})
         return centre
-    centres = list(Centre.objects.order_by("path")[:2])
+    centres = list(Centre.objects.order_by("path"))
     if len(centres) != 1:
-        raise CommandError(_("请用 --centre 指定服务中心代码"))
+        raise CommandError(
+            _("请用 --centre 指定服务中心代码（可选：%(codes)s）")
+            % {"codes": "、".join(c.code for c in centres) or "—"}
+        )
     return centres[0]
