@@ -78,7 +78,6 @@ class Column:
     maximum: int = 32767
     max_length: int | None = None
     width: int = 14
-    help: str = ""
 
     def labels(self) -> list[str]:
         if self.choices is not None:
@@ -86,7 +85,7 @@ class Column:
         return [label for label, _field in self.flags]
 
 
-def _text(header, field_name, *, model=ServiceItemVersion, required=False, width=16, help=""):
+def _text(header, field_name, *, model=ServiceItemVersion, required=False, width=16):
     max_length = getattr(model._meta.get_field(field_name), "max_length", None)
     return Column(
         header,
@@ -95,16 +94,15 @@ def _text(header, field_name, *, model=ServiceItemVersion, required=False, width
         required=required,
         max_length=max_length,
         width=width,
-        help=help,
     )
 
 
-def _choice(header, field_name, choices, *, required=False, help=""):
-    return Column(header, "choice", field_name, required=required, choices=choices, help=help)
+def _choice(header, field_name, choices, *, required=False):
+    return Column(header, "choice", field_name, required=required, choices=choices)
 
 
-def _bool(header, field_name, *, help=""):
-    return Column(header, "bool", field_name, width=10, help=help)
+def _bool(header, field_name):
+    return Column(header, "bool", field_name, width=10)
 
 
 ITEM_COLUMNS: tuple[Column, ...] = (
