@@ -1,9 +1,6 @@
 """Schema-driven fuzzing of the identity check API: answers as documented, never a 500."""
 
-import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from yichuang.config.wsgi import application
@@ -11,16 +8,6 @@ from yichuang.config.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application).include(
     path_regex=r"^/api/v1/identity/"
 )
-
-
-@pytest.fixture
-def keep_connection():
-    """Like Django's test client: requests must not close the test's database connection."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

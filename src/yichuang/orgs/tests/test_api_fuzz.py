@@ -2,8 +2,6 @@
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from yichuang.config.wsgi import application
@@ -19,16 +17,6 @@ def centres(db):
     county = factories.centre(code="zuoqi")
     factories.department(centre=county)
     factories.window(centre=county)
-
-
-@pytest.fixture
-def keep_connection():
-    """Like Django's test client: requests must not close the test's database connection."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
