@@ -11,10 +11,19 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from yichuang.common.errors import DomainError
 
+
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Chinese text as is, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
     title="一窗 yichuang API",
     version="1.0.0",
     description="政务服务平台接口：服务中心、事项目录、工作日历、身份核验。",
@@ -36,6 +45,7 @@ def _explain(error: dict) -> str:
         "date_from_datetime_parsing": _("日期格式应为 YYYY-MM-DD"),
         "date_parsing": _("日期格式应为 YYYY-MM-DD"),
         "date_from_datetime_inexact": _("日期格式应为 YYYY-MM-DD"),
+        "date_nonexistent": _("日期不存在（请检查月份和日）"),
         "literal_error": _("取值不在允许范围内"),
         "enum": _("取值不在允许范围内"),
         "string_type": _("应为文本"),

@@ -6,6 +6,7 @@ install must set SECRET_KEY (the demo and the test suite generate a throwaway on
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -72,7 +73,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -148,6 +148,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
+with contextlib.suppress(OSError):  # WhiteNoise warns on every start when it is missing
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
@@ -184,4 +186,7 @@ YICHUANG = {
     "COUNT_START_DAY": env_bool("YICHUANG_COUNT_START_DAY", False),
     # Largest working-day span the calendar API accepts.
     "MAX_WORKDAYS": 3650,
+    # The centre the public portal presents (a centre code); empty: the highest centre
+    # that publishes items.
+    "PORTAL_CENTRE": os.environ.get("YICHUANG_PORTAL_CENTRE", ""),
 }

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Length
 
 from yichuang.catalog import selectors as catalog_selectors
-from yichuang.catalog.models import Bundle, ServiceItemVersion
+from yichuang.catalog.models import Bundle, ServiceItemVersion, VersionStatus
 from yichuang.orgs import selectors as orgs_selectors
 from yichuang.orgs.models import Centre, Department
 
@@ -33,15 +34,20 @@ class ItemFilters:
 
 
 def portal_centre() -> Centre | None:
-    """The centre the portal presents: `YICHUANG["PORTAL_CENTRE"]` (a code), else the first
-    top-level public centre."""
+    """The centre the portal presents.
+
+    `YICHUANG["PORTAL_CENTRE"]` (a centre code) when set; else the highest public centre that
+    publishes items itself (a county centre under a city centre that only supervises), else
+    the first public centre.
+    """
     public = orgs_selectors.centres_public()
     code = settings.YICHUANG.get("PORTAL_CENTRE")
     if code:
         chosen = public.filter(code=code).first()
         if chosen is not None:
             return chosen
-    return public.filter(parent__isnull=True).first() or public.first()
+    publishing = public.filter(items__versions__status=VersionStatus.PUBLISHED).distinct()
+    return publishing.order_by(Length("path"), "path").first() or public.first()
 
 
 def portal_item_search(*, filters: ItemFilters) -> QuerySet[ServiceItemVersion]:

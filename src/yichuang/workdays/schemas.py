@@ -22,7 +22,7 @@ def _strict_iso_date(value: Any) -> Any:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise PydanticCustomError("date_parsing", "not a calendar date") from None
+        raise PydanticCustomError("date_nonexistent", "not a calendar date") from None
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_strict_iso_date)]

@@ -435,3 +435,25 @@ def test_vendored_htmx_is_served_with_its_licence(client):
 
     assert finders.find("web/vendor/htmx/htmx.min.js")
     assert finders.find("web/vendor/htmx/LICENSE")
+
+
+def test_home_presents_the_highest_centre_that_publishes_items(client):
+    city = orgs_factories.centre(name="赤峰市政务服务中心", level="league_city")
+    county = orgs_factories.centre(name="巴林左旗政务服务中心", parent=city, level="county")
+    published(department=orgs_factories.department(centre=county))
+
+    response = client.get("/")
+
+    assert "巴林左旗政务服务中心" in response.content.decode()
+
+
+def test_home_presents_the_configured_centre(client, settings):
+    city = orgs_factories.centre(name="赤峰市政务服务中心", level="league_city")
+    county = orgs_factories.centre(name="巴林左旗政务服务中心", parent=city, level="county")
+    town = orgs_factories.centre(name="林东镇便民服务中心", parent=county, code="lindong")
+    published(department=orgs_factories.department(centre=county))
+    settings.YICHUANG = {**settings.YICHUANG, "PORTAL_CENTRE": town.code}
+
+    response = client.get("/")
+
+    assert "林东镇便民服务中心" in response.content.decode()
