@@ -34,7 +34,5 @@ def published_catalogue(db):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_public_api_answers_every_request_as_documented(
-    case, published_catalogue, keep_connection
-):
+def test_public_api_answers_every_request_as_documented(case, published_catalogue, keep_connection):
     case.call_and_validate()
