@@ -104,6 +104,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from yichuang.cases.api import router as cases_router
     from yichuang.catalog.api import router as catalog_router
     from yichuang.identity.api import router as identity_router
     from yichuang.orgs.api import router as orgs_router
@@ -113,6 +114,7 @@ def _register_routers() -> None:
     api.add_router("/v1/identity", identity_router)
     api.add_router("/v1/orgs", orgs_router)
     api.add_router("/v1/catalog", catalog_router)
+    api.add_router("/v1/cases", cases_router)
 
 
 _register_routers()

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "yichuang.orgs",
     "yichuang.workdays",
     "yichuang.catalog",
+    "yichuang.cases",
     "yichuang.web",
     "yichuang.demo",
 ]
