@@ -23,9 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stdnum.cn import ric as _ric
-from stdnum.cn import uscc as _uscc
-
+from yichuang.identity.validation import resident_id_check_character, uscc_check_character
 from yichuang.orgs.models import CentreLevel, Role, WindowKind
 
 # One password for every demo login. It exists only in demo installs: `seed_demo` refuses
@@ -45,14 +43,13 @@ def uscc(prefix: str, organisation_code: str, *, region: str = REGION) -> str:
     """A USCC with its GB 32100 check character: prefix (2) + region (6) + org code (9)."""
     body = f"{prefix}{region}{organisation_code}"
     assert len(body) == 17, body
-    return body + _uscc.calc_check_digit(body)
+    return body + uscc_check_character(body)
 
 
 def resident_id(first17: str) -> str:
     """A resident ID with its GB 11643 check character."""
     assert len(first17) == 17, first17
-    # stdnum's ric.calc_check_digit takes a full-length number and ignores its last character.
-    return first17 + _ric.calc_check_digit(first17 + "0")
+    return first17 + resident_id_check_character(first17)
 
 
 # --- centres -------------------------------------------------------------------------------

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import itertools
 
-from stdnum.cn import uscc as uscc_check
-
 from yichuang.identity.models import User
+from yichuang.identity.validation import uscc_check_character
 from yichuang.orgs.models import (
     CENTRE_LEVEL_RANK,
     Centre,
@@ -29,7 +28,7 @@ _seq = itertools.count(1)
 def valid_uscc(n: int, *, prefix: str = "11150422") -> str:
     """A USCC with a correct GB 32100 check character, distinct for each `n`."""
     body = f"{prefix}{n:09d}"
-    return body + uscc_check.calc_check_digit(body)
+    return body + uscc_check_character(body)
 
 
 def _level_below(parent: Centre | None) -> str:
