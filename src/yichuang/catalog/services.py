@@ -107,6 +107,14 @@ def _lock_item(item_id: int) -> ServiceItem:
     return ServiceItem.objects.select_for_update().get(pk=item_id)
 
 
+def _lock_draft(version: ServiceItemVersion) -> None:
+    """Lock the version's item; `VersionNotDraft` unless the version is still a draft."""
+    _lock_item(version.item_id)
+    status = ServiceItemVersion.objects.values_list("status", flat=True).get(pk=version.pk)
+    if status != VersionStatus.DRAFT:
+        raise VersionNotDraft()
+
+
 # --- create -------------------------------------------------------------------------------
 
 
@@ -143,11 +151,7 @@ def item_create(
     version = ServiceItemVersion(version=1, status=VersionStatus.DRAFT, **fields)
     _clean(version)
     if ServiceItem.objects.filter(implementation_code=implementation_code).exists():
-        raise ItemCodeTaken(
-            code="item_code_taken",
-            field="implementation_code",
-            message=_("实施编码%(code)s已被其他事项使用") % {"code": implementation_code},
-        )
+        raise _code_taken(implementation_code)
     try:
         with transaction.atomic():
             item = ServiceItem.objects.create(
@@ -163,12 +167,16 @@ def item_create(
                 version.windows.set(windows)
             search_text_refresh(version=version)
     except IntegrityError as error:
-        raise ItemCodeTaken(
-            code="item_code_taken",
-            field="implementation_code",
-            message=_("实施编码%(code)s已被其他事项使用") % {"code": implementation_code},
-        ) from error
+        raise _code_taken(implementation_code) from error
     return version
+
+
+def _code_taken(code: str) -> ItemCodeTaken:
+    return ItemCodeTaken(
+        code="item_code_taken",
+        field="implementation_code",
+        message=_("实施编码%(code)s已被其他事项使用") % {"code": code},
+    )
 
 
 # --- drafts -------------------------------------------------------------------------------
@@ -181,29 +189,17 @@ def _copy_version(source: ServiceItemVersion, *, number: int) -> ServiceItemVers
     draft.search_text = source.search_text
     draft.save()
     draft.windows.set(source.windows.all())
-    Material.objects.bulk_create(
-        Material(
-            version=draft,
-            **{
-                f.attname: getattr(m, f.attname)
-                for f in Material._meta.concrete_fields
-                if f.name not in ("id", "version")
-            },
-        )
-        for m in source.materials.all()
-    )
-    ProcessStageTask.objects.bulk_create(
-        ProcessStageTask(
-            version=draft,
-            **{
-                f.attname: getattr(t, f.attname)
-                for f in ProcessStageTask._meta.concrete_fields
-                if f.name not in ("id", "version")
-            },
-        )
-        for t in source.stage_tasks.all()
-    )
+    _copy_rows(Material, source.materials.all(), version=draft)
+    _copy_rows(ProcessStageTask, source.stage_tasks.all(), version=draft)
     return draft
+
+
+def _copy_rows(model, rows, *, version: ServiceItemVersion) -> None:
+    """Copy child rows (every field but the id) onto `version`."""
+    names = [f.attname for f in model._meta.concrete_fields if f.name not in ("id", "version")]
+    model.objects.bulk_create(
+        model(version=version, **{name: getattr(row, name) for name in names}) for row in rows
+    )
 
 
 def item_draft_create(*, item: ServiceItem, actor: Any = None) -> ServiceItemVersion:
@@ -239,10 +235,7 @@ def item_version_update(
     _check_field_names(fields)
     windows = fields.pop("windows", None)
     with transaction.atomic():
-        _lock_item(version.item_id)
-        status = ServiceItemVersion.objects.values_list("status", flat=True).get(pk=version.pk)
-        if status != VersionStatus.DRAFT:
-            raise VersionNotDraft()
+        _lock_draft(version)
         for name, value in fields.items():
             setattr(version, name, value)
         _clean(version)
@@ -268,17 +261,13 @@ def item_version_children_replace(
     deemed_consent_on_timeout). None leaves that list alone.
     """
     with transaction.atomic():
-        _lock_item(version.item_id)
-        status = ServiceItemVersion.objects.values_list("status", flat=True).get(pk=version.pk)
-        if status != VersionStatus.DRAFT:
-            raise VersionNotDraft()
+        _lock_draft(version)
         if materials is not None:
             version.materials.all().delete()
-            rows = []
-            for position, values in enumerate(materials, start=1):
-                values = {"position": position, **values}
-                rows.append(Material(version=version, **values))
-            Material.objects.bulk_create(rows)
+            Material.objects.bulk_create(
+                Material(version=version, **{"position": position, **values})
+                for position, values in enumerate(materials, start=1)
+            )
         if tasks is not None:
             version.stage_tasks.all().delete()
             ProcessStageTask.objects.bulk_create(
