@@ -26,6 +26,7 @@ COMMAND_ALIASES = {
     "seed-demo": "seed_demo",
     "import-holidays": "import_holidays",
     "sync-national-holidays": "sync_national_holidays",
+    "verify-history": "verify_history",
 }
 
 
