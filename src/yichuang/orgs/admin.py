@@ -254,6 +254,7 @@ class WindowForm(forms.ModelForm):
             services.check_window(
                 centre=centre,
                 number=data["number"],
+                kind=data["kind"],
                 departments=data.get("departments", ()),
                 window=self.instance if self.instance.pk else None,
             )

@@ -271,13 +271,23 @@ def department_update(
         department.short_name = short_name
         department.phone = phone
         department.is_active = is_active
-        department.save()
+        department.save(
+            update_fields=["name", "uscc", "short_name", "phone", "is_active", "updated_at"]
+        )
     return department
 
 
 def check_window(
-    *, centre: Centre, number: int, departments: Iterable[Department], window: Window | None = None
+    *,
+    centre: Centre,
+    number: int,
+    kind: str,
+    departments: Iterable[Department],
+    window: Window | None = None,
 ) -> None:
+    """A known kind, a number free in the centre, departments stationed in the centre."""
+    if kind not in WindowKind.values:
+        raise OrgsError(code="unknown_window_kind", message=_("未知的窗口类型"), field="kind")
     others = Window.objects.filter(centre=centre, number=number)
     if window is not None and window.pk:
         others = others.exclude(pk=window.pk)
@@ -304,9 +314,7 @@ def window_create(
 ) -> Window:
     """Create a window of `centre`; its departments must be stationed in the same centre."""
     departments = list(departments)
-    if kind not in WindowKind.values:
-        raise OrgsError(code="unknown_window_kind", message=_("未知的窗口类型"), field="kind")
-    check_window(centre=centre, number=number, departments=departments)
+    check_window(centre=centre, number=number, kind=kind, departments=departments)
     with transaction.atomic():
         window = Window.objects.create(
             centre=centre, number=number, name=name, kind=kind, is_active=is_active
@@ -326,15 +334,15 @@ def window_update(
 ) -> Window:
     """Change a window (it stays in its centre)."""
     departments = list(departments)
-    if kind not in WindowKind.values:
-        raise OrgsError(code="unknown_window_kind", message=_("未知的窗口类型"), field="kind")
-    check_window(centre=window.centre, number=number, departments=departments, window=window)
+    check_window(
+        centre=window.centre, number=number, kind=kind, departments=departments, window=window
+    )
     with transaction.atomic():
         window.number = number
         window.name = name
         window.kind = kind
         window.is_active = is_active
-        window.save()
+        window.save(update_fields=["number", "name", "kind", "is_active", "updated_at"])
         window.departments.set(departments)
     return window
 
@@ -451,7 +459,18 @@ def staff_update(
         staff.phone = phone
         staff.is_party_member = is_party_member
         staff.is_active = is_active
-        staff.save()
+        staff.save(
+            update_fields=[
+                "name",
+                "centre",
+                "department",
+                "employee_number",
+                "phone",
+                "is_party_member",
+                "is_active",
+                "updated_at",
+            ]
+        )
         _replace_roles(staff=staff, role_set=role_set)
         user_admin_access_sync(user=staff.user, roles=role_set, active=is_active)
     return staff
