@@ -1458,5 +1458,3 @@ ITEMS: tuple[ItemSpec, ...] = (
         promised_limit_note="信息实时推送至所选银行网点，银行1个工作日内联系企业",
     ),
 )
-
-ITEM_BY_BASE_CODE = {spec.base_code: spec for spec in ITEMS}
