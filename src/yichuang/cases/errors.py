@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from yichuang.common.errors import Conflict, DomainError, NotFound
+from yichuang.common.errors import Conflict, DomainError, Forbidden, NotFound
 
 
 class CaseError(DomainError):
@@ -15,3 +15,7 @@ class CaseConflict(Conflict):
 
 class CaseNotFound(NotFound):
     """A case that does not exist or that the caller may not see (HTTP 404)."""
+
+
+class CaseForbidden(Forbidden):
+    """The caller is known but lacks the role for this action (HTTP 403)."""

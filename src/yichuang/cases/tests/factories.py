@@ -58,3 +58,13 @@ def case(
     }
     values.update(overrides)
     return Case.objects.create(**values)
+
+
+PDF = b"%PDF-1.4\n% test\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 16
+
+
+def applicant_user(**overrides) -> User:
+    """The login of a new applicant."""
+    return applicant(with_user=True, **overrides).user
