@@ -12,11 +12,11 @@ from yichuang.catalog import schemas, selectors
 from yichuang.catalog.schemas import (
     BundleOut,
     DepartmentOut,
-    ErrorOut,
     ItemFilters,
     ItemGuideOut,
     ItemPageOut,
 )
+from yichuang.common.schemas import ErrorOut
 
 router = Router(tags=["事项目录"])
 

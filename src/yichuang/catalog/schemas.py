@@ -29,11 +29,6 @@ MAX_PAGE_SIZE = 100
 _MAX_ID = 2**63 - 1
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-
-
 class ItemFilters(Schema):
     q: str = Field("", max_length=100, description="名称、关键词、编码、拼音全拼或首字母")
     department: int | None = Field(None, ge=1, le=_MAX_ID, description="实施部门 id")

@@ -7,6 +7,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from yichuang.common.schemas import ErrorOut
 from yichuang.identity.validation import check
 
 router = Router(tags=["身份核验"])
@@ -27,11 +28,6 @@ class CheckOut(Schema):
     code: str = Field(description="ok，或失败原因代码（wrong_length、bad_check_digit 等）")
     message: str
     normalized: str | None = Field(description="有效时为规范化后的号码，否则为 null")
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 @router.post(

@@ -8,14 +8,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from yichuang.common.schemas import ErrorOut
 from yichuang.orgs.selectors import centres_public, public_centre_detail
 
 router = Router(tags=["服务中心"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class CentreOut(Schema):
