@@ -510,8 +510,8 @@ class ServiceItemVersionAdmin(CentreScopedAdmin):
 
     @admin.action(description=_("创建新草稿"))
     def draft_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for item_id in sorted(set(queryset.values_list("item_id", flat=True))):
-            _draft_create(request, self, ServiceItem.objects.get(pk=item_id))
+        for item in ServiceItem.objects.filter(pk__in=queryset.values("item_id")).order_by("pk"):
+            _draft_create(request, self, item)
 
 
 # --- bundles ------------------------------------------------------------------------------
