@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from yichuang.catalog import selectors as catalog_selectors
 from yichuang.catalog.errors import BundleNotFound, ItemNotFound
+from yichuang.catalog.models import MaterialSource
 from yichuang.web import selectors
 from yichuang.web.forms import ItemFilterForm
 from yichuang.web.preferences import large_text_set
@@ -63,7 +64,7 @@ def item_guide(request: HttpRequest, code: str) -> HttpResponse:
         "version": version,
         "materials": materials,
         "has_pendable": any(m.pendable for m in materials),
-        "has_shared": any(m.source == "data_sharing" for m in materials),
+        "has_shared": any(m.source == MaterialSource.DATA_SHARING for m in materials),
         "stages": catalog_selectors.stages_of(version),
         "windows": list(version.windows.all()),
         "nav_section": "items",
