@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Length
 
 from yichuang.catalog import selectors as catalog_selectors
-from yichuang.catalog.models import Bundle, ServiceItemVersion, VersionStatus
+from yichuang.catalog.models import Bundle, HandlingKind, ServiceItemVersion, VersionStatus
 from yichuang.orgs import selectors as orgs_selectors
 from yichuang.orgs.models import Centre, Department
 
@@ -75,7 +75,7 @@ def portal_counts() -> dict[str, int]:
     return catalog_selectors.published_versions().aggregate(
         items=Count("pk"),
         fully_online=Count("pk", filter=Q(fully_online=True)),
-        immediate=Count("pk", filter=Q(handling_kind="immediate")),
+        immediate=Count("pk", filter=Q(handling_kind=HandlingKind.IMMEDIATE)),
         zero_trips=Count("pk", filter=Q(trips=0)),
         natural=Count("pk", filter=Q(for_natural_persons=True)),
         legal=Count("pk", filter=Q(for_legal_persons=True)),
