@@ -371,6 +371,8 @@ def format_value(value: Any, column: Column) -> Any:
         return str(column.choices(value).label)
     if kind == "depth":
         return ",".join(str(level) for level in depth_levels(value))
+    if kind == "department":
+        return value.name
     return value
 
 

@@ -14,6 +14,7 @@ from yichuang.catalog.excel.columns import (
     SHEET_STAGES,
     STAGE_COLUMNS,
     YES,
+    Column,
     format_value,
     new_workbook,
 )
@@ -40,6 +41,11 @@ def _item_row(version: ServiceItemVersion) -> list[Any]:
         else:
             cells.append(format_value(getattr(version, column.field), column))
     return cells
+
+
+def _child_row(code: str, row: Any, columns: tuple[Column, ...]) -> list[Any]:
+    """A material or stage task row: the item's code, then the sheet's other columns."""
+    return [code] + [format_value(getattr(row, c.field), c) for c in columns[1:]]
 
 
 def _append(worksheet, values: list[Any]) -> None:
@@ -81,23 +87,9 @@ def export_catalog(*, centre: Centre, file: str | IO[bytes]) -> int:
         code = version.item.implementation_code
         _append(workbook[SHEET_ITEMS], _item_row(version))
         for material in sorted(version.materials.all(), key=lambda m: (m.position, m.pk)):
-            _append(
-                workbook[SHEET_MATERIALS],
-                [code]
-                + [format_value(getattr(material, c.field), c) for c in MATERIAL_COLUMNS[1:]],
-            )
+            _append(workbook[SHEET_MATERIALS], _child_row(code, material, MATERIAL_COLUMNS))
         for task in sorted(version.stage_tasks.all(), key=lambda t: (t.stage, t.pk)):
-            _append(
-                workbook[SHEET_STAGES],
-                [
-                    code,
-                    task.stage,
-                    task.stage_name,
-                    task.department.name,
-                    task.limit_workdays,
-                    format_value(task.deemed_consent_on_timeout, STAGE_COLUMNS[5]),
-                ],
-            )
+            _append(workbook[SHEET_STAGES], _child_row(code, task, STAGE_COLUMNS))
     bundles = (
         Bundle.objects.filter(centre=centre).order_by("code").prefetch_related("bundle_items__item")
     )
