@@ -190,4 +190,11 @@ YICHUANG = {
     # The centre the public portal presents (a centre code); empty: the highest centre
     # that publishes items.
     "PORTAL_CENTRE": os.environ.get("YICHUANG_PORTAL_CENTRE", ""),
+    # Warning lights (RULES.md §1, local practice): yellow when at most this many working
+    # days are left, or when at least this share of the working days is used.
+    "LIGHT_YELLOW_DAYS_LEFT": int(os.environ.get("YICHUANG_LIGHT_YELLOW_DAYS_LEFT", "1")),
+    "LIGHT_YELLOW_SHARE_USED": float(os.environ.get("YICHUANG_LIGHT_YELLOW_SHARE_USED", "0.8")),
+    # Working days to give the one-time notice (行政许可法 §32, §82); later, the case counts
+    # as accepted from the day the materials were received.
+    "ONE_TIME_NOTICE_DAYS": int(os.environ.get("YICHUANG_ONE_TIME_NOTICE_DAYS", "5")),
 }
