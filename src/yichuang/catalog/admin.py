@@ -105,8 +105,11 @@ class ServiceItemCreateForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         centre, department = data.get("centre"), data.get("department")
-        if centre and department and department.centre_id != centre.pk:
-            self.add_error("department", _("实施部门不属于该服务中心"))
+        if centre and department:
+            try:
+                services.check_item_department(centre=centre, department=department)
+            except DomainError as error:
+                self.add_error(error.field, error.message)
         return data
 
 

@@ -118,6 +118,16 @@ def _lock_draft(version: ServiceItemVersion) -> None:
 # --- create -------------------------------------------------------------------------------
 
 
+def check_item_department(*, centre: Centre, department: Department) -> None:
+    """The implementing department of an item is stationed in the item's centre."""
+    if department.centre_id != centre.pk:
+        raise CatalogInvalid(
+            code="department_other_centre",
+            field="department",
+            message=_("实施部门不属于该服务中心"),
+        )
+
+
 def item_create(
     *,
     centre: Centre,
@@ -133,12 +143,7 @@ def item_create(
     incomplete) — only the field types are; `windows` may be given as a list of windows.
     """
     _check_field_names(fields)
-    if department.centre_id != centre.pk:
-        raise CatalogInvalid(
-            code="department_other_centre",
-            field="department",
-            message=_("实施部门不属于该服务中心"),
-        )
+    check_item_department(centre=centre, department=department)
     implementation_code = (implementation_code or "").strip()
     base_code = (base_code or "").strip()
     if not implementation_code or not base_code:
