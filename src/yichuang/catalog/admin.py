@@ -37,8 +37,9 @@ from yichuang.catalog.models import (
     depth_levels,
     depth_mask,
 )
+from yichuang.common.admin_helpers import adopt
 from yichuang.common.errors import DomainError
-from yichuang.orgs.admin import CentreScopedAdmin, _adopt, managed_centre_ids
+from yichuang.orgs.admin import CentreScopedAdmin, managed_centre_ids
 from yichuang.orgs.models import Department, Window
 
 
@@ -218,7 +219,7 @@ class ServiceItemAdmin(CatalogExcelAdminMixin, CentreScopedAdmin):
             item_type=data["item_type"],
             level=data["level"],
         )
-        _adopt(obj, draft.item)
+        adopt(obj, draft.item)
 
     def save_related(self, request, form, formsets, change) -> None:
         """Items have nothing related to save here; versions are edited on their own page."""
@@ -480,7 +481,7 @@ class ServiceItemVersionAdmin(CentreScopedAdmin):
             actor=request.user,
             **{name: form.cleaned_data[name] for name in names},
         )
-        _adopt(obj, saved)
+        adopt(obj, saved)
 
     def save_related(self, request, form, formsets, change) -> None:
         """The windows were set by the service; only the inlines remain."""

@@ -15,6 +15,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from yichuang.common.admin_helpers import adopt, raise_as_form_error
 from yichuang.common.errors import DomainError
 from yichuang.common.masking import mask_id_number, mask_phone
 from yichuang.identity import services
@@ -53,9 +54,7 @@ class ApplicantCreateForm(forms.ModelForm):
                 kind=data["kind"], id_number=data["id_number"]
             )
         except DomainError as error:
-            if error.field in self.fields:
-                raise forms.ValidationError({error.field: error.message}) from None
-            raise forms.ValidationError(error.message) from None
+            raise_as_form_error(self, error)
         return data
 
     def validate_unique(self) -> None:
@@ -122,7 +121,4 @@ class ApplicantAdmin(admin.ModelAdmin):
             saved = services.applicant_create(
                 kind=data["kind"], id_number=data["id_number"], user=data.get("user"), **details
             )
-        for field in saved._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(saved, field.attname))
-        obj._state.adding = False
-        obj._state.db = saved._state.db
+        adopt(obj, saved)

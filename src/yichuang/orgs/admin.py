@@ -11,11 +11,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from yichuang.common.admin_helpers import adopt, raise_as_form_error
 from yichuang.common.errors import DomainError
 from yichuang.orgs import services
 from yichuang.orgs.models import Centre, Department, Role, Staff, Window
@@ -30,19 +31,6 @@ def managed_centre_ids(request: HttpRequest) -> set[int]:
         ids = set(centres_managed_by(request.user).values_list("pk", flat=True))
         setattr(request, _MANAGED_CACHE, ids)
     return getattr(request, _MANAGED_CACHE)
-
-
-def _adopt(target: Model, saved: Model) -> None:
-    """Copy a row saved by a service into the instance the admin keeps using."""
-    for field in saved._meta.concrete_fields:
-        setattr(target, field.attname, getattr(saved, field.attname))
-    target._state.adding = False
-    target._state.db = saved._state.db
-
-
-def _raise_as_form_error(form: forms.BaseForm, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    raise forms.ValidationError({field: error.message} if field else error.message)
 
 
 class CentreScopedAdmin(admin.ModelAdmin):
@@ -133,7 +121,7 @@ class CentreForm(forms.ModelForm):
             services.check_centre_placement(level=level, parent=parent, centre=instance)
             services.check_centre_code(code=data["code"], centre=instance)
         except DomainError as error:
-            _raise_as_form_error(self, error)
+            raise_as_form_error(self, error)
         return data
 
 
@@ -178,7 +166,7 @@ class CentreAdmin(CentreScopedAdmin):
         data = form.cleaned_data
         if not change:
             fields = {k: data[k] for k in CentreForm.Meta.fields}
-            _adopt(obj, services.centre_create(**fields))
+            adopt(obj, services.centre_create(**fields))
             return
         current = Centre.objects.get(pk=obj.pk)
         if "parent" in data and data["parent"] != current.parent:
@@ -190,7 +178,7 @@ class CentreAdmin(CentreScopedAdmin):
         }
         if changes:
             current = services.centre_update(centre=current, changes=changes)
-        _adopt(obj, current)
+        adopt(obj, current)
 
 
 # --- departments and windows ------------------------------------------------------------
@@ -212,7 +200,7 @@ class DepartmentForm(forms.ModelForm):
                 centre=centre, name=data["name"], uscc=data["uscc"], department=instance
             )
         except DomainError as error:
-            _raise_as_form_error(self, error)
+            raise_as_form_error(self, error)
         return data
 
     def validate_unique(self) -> None:
@@ -235,9 +223,9 @@ class DepartmentAdmin(CentreScopedAdmin):
         values = {k: data[k] for k in ["name", "short_name", "uscc", "phone", "is_active"]}
         if change:
             current = Department.objects.select_related("centre").get(pk=obj.pk)
-            _adopt(obj, services.department_update(department=current, **values))
+            adopt(obj, services.department_update(department=current, **values))
         else:
-            _adopt(obj, services.department_create(centre=data["centre"], **values))
+            adopt(obj, services.department_create(centre=data["centre"], **values))
 
 
 class WindowForm(forms.ModelForm):
@@ -259,7 +247,7 @@ class WindowForm(forms.ModelForm):
                 window=self.instance if self.instance.pk else None,
             )
         except DomainError as error:
-            _raise_as_form_error(self, error)
+            raise_as_form_error(self, error)
         return data
 
     def validate_unique(self) -> None:
@@ -283,9 +271,9 @@ class WindowAdmin(CentreScopedAdmin):
         values = {k: data[k] for k in ["number", "name", "kind", "departments", "is_active"]}
         if change:
             current = Window.objects.select_related("centre").get(pk=obj.pk)
-            _adopt(obj, services.window_update(window=current, **values))
+            adopt(obj, services.window_update(window=current, **values))
         else:
-            _adopt(obj, services.window_create(centre=data["centre"], **values))
+            adopt(obj, services.window_create(centre=data["centre"], **values))
 
     def save_related(self, request, form, formsets, change) -> None:
         """The departments were set by the service; only formsets remain."""
@@ -328,7 +316,7 @@ class StaffForm(forms.ModelForm):
             )
             self.check_login(data)
         except DomainError as error:
-            _raise_as_form_error(self, error)
+            raise_as_form_error(self, error)
         return data
 
     def check_login(self, data: dict[str, Any]) -> None:
@@ -410,4 +398,4 @@ class StaffAdmin(CentreScopedAdmin):
             saved = services.staff_create(
                 username=data["username"], password=data["password1"], **common
             )
-        _adopt(obj, saved)
+        adopt(obj, saved)
