@@ -37,10 +37,21 @@ def excel_centres_for(user: Any) -> QuerySet[Centre]:
     return centres_managed_by(user).order_by("path")
 
 
-class CatalogImportForm(forms.Form):
+class CatalogExportForm(forms.Form):
+    """The centre, among those the user manages."""
+
     centre = forms.ModelChoiceField(
         label=_("服务中心"), queryset=Centre.objects.none(), empty_label=None
     )
+
+    def __init__(self, *args: Any, centres: QuerySet[Centre], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+
+
+class CatalogImportForm(CatalogExportForm):
+    """The centre, the workbook and whether to publish."""
+
     file = forms.FileField(
         label=_("Excel 文件"), help_text=_("按事项目录模板填写的 .xlsx 文件，不超过 10 MB")
     )
@@ -50,10 +61,6 @@ class CatalogImportForm(forms.Form):
         initial=True,
         help_text=_("不勾选则新版本只保存为草稿"),
     )
-
-    def __init__(self, *args: Any, centres: QuerySet[Centre], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = centres
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -66,16 +73,6 @@ class CatalogImportForm(forms.Form):
         if head != _ZIP_MAGIC:
             raise forms.ValidationError(_("文件内容不是 Excel 工作簿（.xlsx）"))
         return upload
-
-
-class CatalogExportForm(forms.Form):
-    centre = forms.ModelChoiceField(
-        label=_("服务中心"), queryset=Centre.objects.none(), empty_label=None
-    )
-
-    def __init__(self, *args: Any, centres: QuerySet[Centre], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = centres
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
