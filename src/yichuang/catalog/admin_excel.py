@@ -147,7 +147,6 @@ class CatalogExcelAdminMixin:
             form=form,
             errors=errors,
             report=report,
-            max_upload_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
         )
         status = 422 if errors else 200
         return TemplateResponse(
