@@ -219,14 +219,7 @@ WINDOWS: tuple[WindowSpec, ...] = (
     WindowSpec("shangjinglu", 1, "帮办代办", WindowKind.COMPREHENSIVE),
 )
 
-# Windows of the county centre by purpose, for the items' "办理窗口".
-WINDOW_ENTERPRISE = 6
-WINDOW_TAX = 7
-WINDOW_POLICE = 8
-WINDOW_REAL_ESTATE = 9
-WINDOW_HOUSING_FUND = 10
-WINDOW_PROJECTS = 11
-WINDOW_ASSISTED = 12
+# The county centre's result window (出件窗口), among an item's "办理窗口" unless it lists its own.
 WINDOW_RESULT = 13
 
 
