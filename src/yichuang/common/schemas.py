@@ -12,7 +12,3 @@ class ErrorOut(Schema):
     message: str
     field: str | None = None
     details: Any = None
-
-
-# Status codes a public read endpoint may answer besides 200, for `response={...}`.
-CLIENT_ERRORS = frozenset({400, 404, 422})
