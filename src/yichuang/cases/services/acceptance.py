@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +22,6 @@ from yichuang.catalog.models import HandlingKind, Material, ProcessStageTask
 from yichuang.common import clock
 from yichuang.workdays.calendar import WorkCalendar
 from yichuang.workdays.selectors import calendar_get, count_start_day_default
-
-# 行政许可法 §32: the decision to accept or not is made within 5 (working) days of receipt;
-# if no notice is given in that time the case counts as accepted from the day of receipt.
-DECIDE_WITHIN_WORKDAYS = 5
 
 
 def _missing_details(missing: Sequence[Material]) -> list[dict[str, Any]]:
@@ -46,9 +43,17 @@ def acceptance_on(*, received: dt.date, today: dt.date, calendar: WorkCalendar) 
     """The legal acceptance date of a case accepted `today` whose materials arrived on
     `received`: today (the next working day if today is not one), unless the 5-day period
     to decide has passed, in which case the day of receipt (itself moved to the next working
-    day when the materials arrived online on a non-working day)."""
+    day when the materials arrived online on a non-working day).
+
+    行政许可法 §32: the decision to accept or not is made within the one-time notice period
+    (setting ONE_TIME_NOTICE_DAYS, 5 working days); after it the case counts as accepted
+    from the day of receipt."""
     from_receipt = deadlines.acceptance_date(received_on=received, calendar=calendar)
-    latest = calendar.add_workdays(from_receipt, DECIDE_WITHIN_WORKDAYS).deadline
+    latest = deadlines.one_time_notice_due(
+        materials_received_on=received,
+        calendar=calendar,
+        notice_days=settings.YICHUANG["ONE_TIME_NOTICE_DAYS"],
+    )
     if today > latest:
         return from_receipt
     return deadlines.acceptance_date(received_on=today, calendar=calendar)
