@@ -197,4 +197,6 @@ YICHUANG = {
     # Working days to give the one-time notice (行政许可法 §32, §82); later, the case counts
     # as accepted from the day the materials were received.
     "ONE_TIME_NOTICE_DAYS": int(os.environ.get("YICHUANG_ONE_TIME_NOTICE_DAYS", "5")),
+    # Largest file a case material may be (PDF, JPEG or PNG).
+    "UPLOAD_MAX_BYTES": int(os.environ.get("YICHUANG_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))),
 }

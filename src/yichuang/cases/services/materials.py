@@ -31,7 +31,7 @@ ACCEPTED_ONWARDS = frozenset({Status.ACCEPTED, Status.IN_REVIEW, Status.SUSPENDE
 
 
 def upload_limit() -> int:
-    return int(settings.YICHUANG.get("UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+    return settings.YICHUANG["UPLOAD_MAX_BYTES"]
 
 
 def sniff(content: bytes) -> tuple[str, str]:
