@@ -168,6 +168,9 @@ class MaterialCommitment(models.Model):
     signed_at = models.DateTimeField(_("签署时间"))
     supply_by = models.DateField(_("补交期限"))
     fulfilled_at = models.DateTimeField(_("履行时间"), null=True, blank=True)
+    # Set when the deadline passed without the materials: the applicant is then excluded
+    # from further acceptance with pending materials (RULES.md §4).
+    broken_at = models.DateTimeField(_("违约时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("容缺承诺")
@@ -219,16 +222,31 @@ class TaskStatus(models.TextChoices):
     APPROVED = "approved", _("同意")
     CORRECTION_REQUESTED = "correction_requested", _("要求补正")
     REJECTED = "rejected", _("不同意")
+    CANCELLED = "cancelled", _("已终止")
+
+
+class StageOutcome(models.TextChoices):
+    APPROVED = "approved", _("通过")
+    REJECTED = "rejected", _("不通过")
+    RETURNED = "returned", _("退回上一环节")
+    CANCELLED = "cancelled", _("已终止")
 
 
 class Stage(models.Model):
-    """One stage of a case's review; its tasks run in parallel (联审联办)."""
+    """One stage of a case's review; its tasks run in parallel (联审联办).
+
+    `number` counts the stages of this case (1, 2, …); `template_stage` is the stage of the
+    item's process template it runs. They differ once a stage was returned to the previous
+    one, which runs that template stage again as a new case stage.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stages")
     number = models.PositiveSmallIntegerField(_("环节序号"))
+    template_stage = models.PositiveSmallIntegerField(_("流程环节"))
     name = models.CharField(_("环节名称"), max_length=100)
     started_on = models.DateField(_("开始日期"))
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    outcome = models.CharField(_("结果"), max_length=20, choices=StageOutcome.choices, blank=True)
 
     class Meta:
         verbose_name = _("办理环节")
@@ -312,6 +330,16 @@ class Suspension(models.Model):
     reason = models.TextField(_("原因"))
     started_on = models.DateField(_("开始日期"))
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    # The status the case goes back to when the suspension ends.
+    resume_status = models.CharField(_("恢复后状态"), max_length=30, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("暂停计时")
@@ -333,12 +361,28 @@ class Suspension(models.Model):
         return f"{self.get_kind_display()} {self.started_on}–{self.ended_on or ''}"
 
 
+class ExtensionStatus(models.TextChoices):
+    REQUESTED = "requested", _("待批准")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("未批准")
+
+
 class Extension(models.Model):
     """延期: extra working days approved by a leader; the applicant is told in writing."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="extensions"
+    )
     workdays = models.PositiveSmallIntegerField(_("延长工作日"))
     reason = models.TextField(_("原因"))
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=ExtensionStatus.choices,
+        default=ExtensionStatus.REQUESTED,
+    )
+    decision_note = models.TextField(_("审批意见"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("申请人"),
@@ -364,6 +408,11 @@ class Extension(models.Model):
         ordering = ["case_id", "requested_at"]
         constraints = [
             models.CheckConstraint(condition=Q(workdays__gt=0), name="extension_positive"),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="requested"),
+                name="extension_one_open_request",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -465,3 +514,30 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.kind}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's `Idempotency-Key` on case submission: a retry answers the first result.
+
+    Unique per user and key, so two concurrent retries cannot both create a case.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("幂等键"), max_length=100)
+    request_hash = models.CharField(_("请求摘要"), max_length=64)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    response_status = models.PositiveSmallIntegerField(_("响应状态码"), default=0)
+    response_body = models.JSONField(_("响应内容"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_user_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -87,6 +87,13 @@ class ResultType(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class RejectionPolicy(models.TextChoices):
+    """What a department's rejection in a review stage does to the case."""
+
+    REFUSE = "refuse", _("作出不予许可决定")
+    RETURN_TO_PREVIOUS_STAGE = "return_previous", _("退回上一环节重新审查")
+
+
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
@@ -177,6 +184,12 @@ class ServiceItemVersion(TimeStampedModel):
     )
     promised_limit_note = models.CharField(_("承诺时限说明"), max_length=300, blank=True)
     special_procedures = models.TextField(_("特别程序"), blank=True)
+    rejection_policy = models.CharField(
+        _("审查不通过时"),
+        max_length=20,
+        choices=RejectionPolicy.choices,
+        default=RejectionPolicy.REFUSE,
+    )
     # Trips
     trips = models.PositiveSmallIntegerField(
         _("到办事现场次数"), choices=[(0, "0"), (1, "1"), (2, "2")], default=1

@@ -37,6 +37,8 @@ class Applicant(TimeStampedModel):
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=100, blank=True)
     legal_representative_id = models.CharField(_("法定代表人身份证号"), max_length=18, blank=True)
+    # 失信联合惩戒: excluded from acceptance with pending materials (RULES.md §4).
+    credit_restricted = models.BooleanField(_("失信限制（不适用容缺受理）"), default=False)
     user = models.OneToOneField(
         User,
         verbose_name=_("登录账号"),
@@ -55,3 +57,40 @@ class Applicant(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(_("令牌哈希"), max_length=64, unique=True)
+    prefix = models.CharField(_("令牌前缀"), max_length=12)
+    created_at = models.DateTimeField(_("创建时间"))
+    expires_at = models.DateTimeField(_("过期时间"))
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        indexes = [models.Index(fields=["user", "expires_at"], name="api_token_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins per user name; the name is locked for a while after too many."""
+
+    username = models.CharField(_("用户名"), max_length=150, unique=True)
+    failures = models.PositiveIntegerField(_("连续失败次数"), default=0)
+    last_failure_at = models.DateTimeField(_("最近失败时间"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures}"

@@ -76,7 +76,11 @@ def _start_first_stage(*, case: Case, user: Any, started_on: dt.date, calendar, 
         return
     first = [row for row in rows if row.stage == rows[0].stage]
     stage = Stage.objects.create(
-        case=case, number=first[0].stage, name=first[0].stage_name, started_on=started_on
+        case=case,
+        number=1,
+        template_stage=first[0].stage,
+        name=first[0].stage_name,
+        started_on=started_on,
     )
     count_start_day = count_start_day_default()
     tasks = []

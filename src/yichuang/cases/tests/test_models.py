@@ -119,7 +119,7 @@ def test_an_extension_has_positive_workdays():
 
 def test_a_decided_task_has_a_decision_time():
     case = factories.case()
-    stage = Stage.objects.create(case=case, number=1, name="审查", started_on=DAY)
+    stage = Stage.objects.create(case=case, number=1, template_stage=1, name="审查", started_on=DAY)
 
     assert _violates(
         lambda: Task.objects.create(
