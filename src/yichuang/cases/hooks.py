@@ -14,10 +14,22 @@ from django.db import transaction
 Hook = Callable[..., None]
 
 # The events services announce.
-ACCEPTED = "accepted"
+SUBMITTED = "submitted"
+CORRECTION_REQUESTED = "correction_requested"  # 补正: before acceptance or during review
 ONE_TIME_NOTICE = "one_time_notice"
 NOT_ACCEPTED = "not_accepted"
-SUBMITTED = "submitted"
+ACCEPTED = "accepted"  # also with pending materials (容缺受理)
+PENDING_DUE_SOON = "pending_due_soon"  # the supplement deadline of a commitment is near
+PENDING_OVERDUE = "pending_overdue"  # not supplied in time: suspended (or terminated)
+SUSPENDED = "suspended"  # special procedure (特别程序) or correction during review
+RESUMED = "resumed"
+EXTENSION_REQUESTED = "extension_requested"
+EXTENSION_APPROVED = "extension_approved"
+STAGE_STARTED = "stage_started"
+DECIDED = "decided"
+CONCLUDED = "concluded"
+WITHDRAWN = "withdrawn"
+RETURNED = "returned"
 
 _hooks: dict[str, list[Hook]] = defaultdict(list)
 
