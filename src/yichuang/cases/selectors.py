@@ -1,9 +1,154 @@
-"""Queries of the case engine."""
+"""Queries of the case engine, and the access functions every read goes through.
+
+Who sees which case (issue 3, item 8):
+
+- an applicant: the cases they applied for, and those they are the agent for with a
+  power of attorney;
+- a window officer or a helper: every case of their own centre (they act there);
+- a department reviewer: every case in which their department has a task;
+- a leader or a centre admin: every case of their centre and of the centres below it;
+- a superuser: every case;
+- anybody else: none.
+
+A user with several roles sees the union. `case_get_for` answers "not found" for a missing
+case and a forbidden one alike, so a case number never leaks. The public lookup is apart:
+`case_lookup_public` needs the number and the last 6 characters of the applicant's ID
+number or phone, and shows no personal data.
+"""
 
 from __future__ import annotations
 
-from yichuang.cases.models import Case
+import datetime as dt
+import hmac
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from yichuang.cases.errors import CaseNotFound
+from yichuang.cases.models import Case, CaseEvent, Task, TaskStatus
+from yichuang.cases.workflow import CLOCK_RUNNING, Status
 from yichuang.catalog.models import Material, MaterialSource
+from yichuang.orgs.models import Role
+from yichuang.orgs.selectors import staff_for_user
+
+CENTRE_ROLES = frozenset({Role.WINDOW_OFFICER, Role.HELPER})
+SUBTREE_ROLES = frozenset({Role.LEADER, Role.CENTRE_ADMIN})
+LOOKUP_CHECK_LENGTH = 6
+# Cases whose deadline is running or stopped: the ones that can still be late.
+OPEN_STATUSES = CLOCK_RUNNING | {Status.SUSPENDED}
+
+
+def case_not_found() -> CaseNotFound:
+    return CaseNotFound(code="case_not_found", message=_("未找到该办件"))
+
+
+def _with_relations(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    return queryset.select_related(
+        "item_version", "item_version__item", "centre", "applicant", "agent"
+    )
+
+
+def case_visibility(user: Any) -> Q | None:
+    """The filter of the cases `user` may read; None when they may read none."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Q()
+    conditions: list[Q] = []
+    person = getattr(user, "applicant", None)
+    if person is not None:
+        conditions.append(Q(applicant=person) | Q(agent=person, power_of_attorney=True))
+    member = staff_for_user(user)
+    if member is not None:
+        roles = member.role_set()
+        if roles & SUBTREE_ROLES:
+            conditions.append(Q(centre__path__startswith=member.centre.path))
+        elif roles & CENTRE_ROLES:
+            conditions.append(Q(centre=member.centre))
+        if Role.REVIEWER in roles and member.department_id is not None:
+            department_tasks = Task.objects.filter(department_id=member.department_id)
+            conditions.append(Q(pk__in=department_tasks.values("case_id")))
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
+
+
+def cases_visible_to(user: Any) -> QuerySet[Case]:
+    """Every case `user` may read (see the module docstring), newest first."""
+    visibility = case_visibility(user)
+    if visibility is None:
+        return Case.objects.none()
+    return _with_relations(Case.objects.filter(visibility))
+
+
+def case_get_for(*, user: Any, number: str | None = None, pk: int | None = None) -> Case:
+    """One case `user` may read, by number or primary key; `case_not_found` otherwise."""
+    if (number is None) == (pk is None):
+        raise case_not_found()
+    lookup = {"number": number} if number is not None else {"pk": pk}
+    case = cases_visible_to(user).filter(**lookup).first()
+    if case is None:
+        raise case_not_found()
+    return case
+
+
+def _check_matches(*, case: Case, check: str) -> bool:
+    given = check.strip().upper()
+    if len(given) != LOOKUP_CHECK_LENGTH:
+        return False
+    matched = False
+    for number in (case.applicant.id_number, case.applicant.phone):
+        tail = (number or "").strip().upper()[-LOOKUP_CHECK_LENGTH:]
+        if len(tail) == LOOKUP_CHECK_LENGTH:
+            # Compare in constant time so the answer's timing does not leak characters.
+            matched |= hmac.compare_digest(tail.encode(), given.encode())
+    return matched
+
+
+def case_lookup_public(*, number: str, check: str) -> Case:
+    """The case with `number` if `check` is the last 6 characters of the applicant's ID
+    number or phone; a wrong check is answered exactly like an unknown number."""
+    case = (
+        Case.objects.select_related("applicant")
+        .filter(number=number.strip())
+        .exclude(status=Status.DRAFT)
+        .first()
+    )
+    if case is None or not _check_matches(case=case, check=check):
+        raise case_not_found()
+    return case
+
+
+def case_events(*, case: Case) -> QuerySet[CaseEvent]:
+    """The case's history in order (the case was obtained through an access function)."""
+    return case.events.select_related("actor").order_by("seq")
+
+
+def tasks_inbox_for(*, user: Any, status: str = TaskStatus.PENDING) -> QuerySet[Task]:
+    """The reviewer's department tasks in `status`, the most urgent first."""
+    member = staff_for_user(user)
+    if member is None or Role.REVIEWER not in member.role_set() or member.department_id is None:
+        return Task.objects.none()
+    return (
+        Task.objects.filter(department_id=member.department_id, status=status)
+        .select_related(
+            "case", "case__item_version", "case__applicant", "case__centre", "stage", "department"
+        )
+        .order_by("due_date", "id")
+    )
+
+
+def cases_overdue_for(*, user: Any, today: dt.date) -> QuerySet[Case]:
+    """Open cases past their due date that `user` may read, the longest overdue first."""
+    return (
+        cases_visible_to(user)
+        .filter(status__in=OPEN_STATUSES, due_date__lt=today)
+        .order_by("due_date", "id")
+    )
 
 
 def materials_missing(*, case: Case) -> list[Material]:

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from yichuang.cases.errors import CaseForbidden, CaseNotFound
+from yichuang.cases.errors import CaseForbidden
 from yichuang.cases.history import case_event_record
 from yichuang.cases.models import Case, Notice, NoticeKind
+from yichuang.cases.selectors import case_not_found
 from yichuang.cases.workflow import Actor, transition_check
 from yichuang.common import clock
 from yichuang.identity.models import Applicant
@@ -24,10 +25,6 @@ NOTICE_PREFIX = {
     NoticeKind.SUSPENSION: "ZT",
     NoticeKind.EXTENSION: "YQ",
 }
-
-
-def case_not_found() -> CaseNotFound:
-    return CaseNotFound(code="case_not_found", message=_("未找到该办件"))
 
 
 def staff_acting(
