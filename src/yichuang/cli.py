@@ -27,6 +27,7 @@ COMMAND_ALIASES = {
     "import-holidays": "import_holidays",
     "sync-national-holidays": "sync_national_holidays",
     "verify-history": "verify_history",
+    "sweep-cases": "sweep_cases",
 }
 
 

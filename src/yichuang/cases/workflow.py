@@ -84,10 +84,12 @@ STAFF_TRANSITIONS: Mapping[Status, frozenset[Status]] = {
     S.PENDING_DECISION: frozenset({S.APPROVED, S.REFUSED}),
 }
 
+# Pending materials (容缺) not supplied in time suspend the case, or — when the centre
+# chose to terminate at once — return it from whatever running status it is in.
 SYSTEM_TRANSITIONS: Mapping[Status, frozenset[Status]] = {
-    S.ACCEPTED: frozenset({S.IN_REVIEW, S.PENDING_DECISION}),
-    S.IN_REVIEW: frozenset({S.PENDING_DECISION, S.SUSPENDED}),
-    S.PENDING_DECISION: frozenset({S.SUSPENDED}),
+    S.ACCEPTED: frozenset({S.IN_REVIEW, S.PENDING_DECISION, S.SUSPENDED, S.RETURNED}),
+    S.IN_REVIEW: frozenset({S.PENDING_DECISION, S.SUSPENDED, S.RETURNED}),
+    S.PENDING_DECISION: frozenset({S.SUSPENDED, S.RETURNED}),
     S.SUSPENDED: frozenset({S.IN_REVIEW, S.PENDING_DECISION, S.RETURNED}),
     S.APPROVED: frozenset({S.CONCLUDED}),
     S.REFUSED: frozenset({S.CONCLUDED}),

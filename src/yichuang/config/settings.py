@@ -130,6 +130,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The tests create hundreds of logins: a fast hasher there only (never in a deployment).
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -199,4 +203,10 @@ YICHUANG = {
     "ONE_TIME_NOTICE_DAYS": int(os.environ.get("YICHUANG_ONE_TIME_NOTICE_DAYS", "5")),
     # Largest file a case material may be (PDF, JPEG or PNG).
     "UPLOAD_MAX_BYTES": int(os.environ.get("YICHUANG_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))),
+    # 容缺受理 not supplied in time (RULES.md §4, local practice): "suspend" the case and
+    # return it after PENDING_RETURN_WORKDAYS working days, or "terminate" (return) at once.
+    "PENDING_OVERDUE_ACTION": os.environ.get("YICHUANG_PENDING_OVERDUE_ACTION", "suspend"),
+    "PENDING_RETURN_WORKDAYS": int(os.environ.get("YICHUANG_PENDING_RETURN_WORKDAYS", "15")),
 }
+if YICHUANG["PENDING_OVERDUE_ACTION"] not in {"suspend", "terminate"}:
+    raise ImproperlyConfigured("YICHUANG_PENDING_OVERDUE_ACTION must be 'suspend' or 'terminate'.")

@@ -15,6 +15,7 @@ from yichuang.cases.history import case_event_record
 from yichuang.cases.locks import case_lock
 from yichuang.cases.models import Case, MaterialOrigin, SubmittedMaterial
 from yichuang.cases.services._base import acts_for_applicant, case_not_found, staff_acting
+from yichuang.cases.services.pending import commitments_check
 from yichuang.cases.workflow import FINAL_STATUSES, Actor, Status
 from yichuang.catalog.models import Material
 from yichuang.common import clock
@@ -27,7 +28,9 @@ SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
 )
 CLOSED = FINAL_STATUSES | {Status.APPROVED, Status.REFUSED}
-ACCEPTED_ONWARDS = frozenset({Status.ACCEPTED, Status.IN_REVIEW, Status.SUSPENDED})
+ACCEPTED_ONWARDS = frozenset(
+    {Status.ACCEPTED, Status.IN_REVIEW, Status.SUSPENDED, Status.PENDING_DECISION}
+)
 
 
 def upload_limit() -> int:
@@ -77,9 +80,14 @@ def case_material_add(
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
         locked = case_lock(case_id=case.pk)
-        if locked.status in CLOSED:
+        # An approval whose result is held for pending materials (容缺) still takes them.
+        held = (
+            locked.status == Status.APPROVED
+            and locked.commitments.filter(fulfilled_at__isnull=True).exists()
+        )
+        if locked.status in CLOSED and not held:
             raise CaseError(code="case_closed", message=_("办件已结束，不能再提交材料"))
-        if locked.status in ACCEPTED_ONWARDS:
+        if locked.status in ACCEPTED_ONWARDS or held:
             origin = MaterialOrigin.SUPPLEMENT
         else:
             origin = (
@@ -112,4 +120,6 @@ def case_material_add(
                 "origin": origin,
             },
         )
+        if origin == MaterialOrigin.SUPPLEMENT:
+            commitments_check(case=locked, user=user)
     return row
