@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from yichuang.cases import deadlines, hooks
@@ -799,7 +799,7 @@ def extension_decide(
 # -- deemed consent on timeout (超时默认, local pilot) ---------------------------------------
 
 
-def _deemed_consent_candidates(*, today: dt.date):
+def _deemed_consent_candidates(*, today: dt.date) -> QuerySet[Task]:
     option = ProcessStageTask.objects.filter(
         version_id=OuterRef("case__item_version_id"),
         stage=OuterRef("stage__template_stage"),
