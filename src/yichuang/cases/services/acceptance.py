@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from yichuang.cases import deadlines, hooks
 from yichuang.cases.errors import CaseConflict, CaseError
 from yichuang.cases.locks import case_lock
-from yichuang.cases.models import Case, MaterialCommitment, NoticeKind, Stage, Task
+from yichuang.cases.models import Case, MaterialCommitment, NoticeKind
 from yichuang.cases.selectors import materials_missing
 from yichuang.cases.services._base import notice_issue, staff_acting, status_move
+from yichuang.cases.services.review import stage_start
 from yichuang.cases.workflow import Actor, Status, transition_check
-from yichuang.catalog.models import HandlingKind, Material, ProcessStageTask
+from yichuang.catalog.models import HandlingKind, Material
 from yichuang.common import clock
 from yichuang.identity.models import ApplicantKind
 from yichuang.identity.validation import normalize
@@ -59,65 +60,6 @@ def acceptance_on(*, received: dt.date, today: dt.date, calendar: WorkCalendar) 
     if today > latest:
         return from_receipt
     return deadlines.acceptance_date(received_on=today, calendar=calendar)
-
-
-def _start_first_stage(*, case: Case, user: Any, started_on: dt.date, calendar, today) -> None:
-    rows = list(
-        ProcessStageTask.objects.filter(version_id=case.item_version_id)
-        .select_related("department")
-        .order_by("stage", "id")
-    )
-    if not rows:
-        status_move(
-            case=case,
-            to_status=Status.PENDING_DECISION,
-            by=Actor.SYSTEM,
-            user=None,
-            kind="no_review_stage",
-        )
-        return
-    first = [row for row in rows if row.stage == rows[0].stage]
-    stage = Stage.objects.create(
-        case=case,
-        number=1,
-        template_stage=first[0].stage,
-        name=first[0].stage_name,
-        started_on=started_on,
-    )
-    count_start_day = count_start_day_default()
-    tasks = []
-    for row in first:
-        due = deadlines.task_due(
-            started_on=started_on,
-            limit_workdays=row.limit_workdays,
-            calendar=calendar,
-            today=today,
-            count_start_day=count_start_day,
-        )
-        tasks.append(
-            Task(
-                stage=stage,
-                case=case,
-                department=row.department,
-                limit_workdays=row.limit_workdays,
-                started_on=started_on,
-                due_date=due.due,
-                due_provisional=due.provisional,
-            )
-        )
-    Task.objects.bulk_create(tasks)
-    status_move(
-        case=case,
-        to_status=Status.IN_REVIEW,
-        by=Actor.SYSTEM,
-        user=None,
-        kind="stage_started",
-        data={
-            "stage": stage.number,
-            "name": stage.name,
-            "departments": [t.department.name for t in tasks],
-        },
-    )
 
 
 def _pending_check(
@@ -302,9 +244,7 @@ def case_accept(
             data={"notice": notice.number, **data},
         )
         if version.handling_kind != HandlingKind.IMMEDIATE:
-            _start_first_stage(
-                case=locked, user=user, started_on=accepted_on, calendar=calendar, today=today
-            )
+            stage_start(case=locked, started_on=accepted_on)
         hooks.hooks_schedule(event=hooks.ACCEPTED, case_id=locked.pk)
     return locked
 

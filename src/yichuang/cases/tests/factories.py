@@ -68,3 +68,85 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 16
 def applicant_user(**overrides) -> User:
     """The login of a new applicant."""
     return applicant(with_user=True, **overrides).user
+
+
+# -- review: items with a process template, reviewers, leaders, cases in review ------------
+# (imports kept local so this section stays an appendix)
+
+
+def moment(day, hour: int = 10):
+    """A timezone-aware moment on a Shanghai calendar day."""
+    import datetime as dt
+
+    local = dt.datetime.combine(day, dt.time(hour))
+    return (local - dt.timedelta(hours=8)).replace(tzinfo=dt.UTC)
+
+
+def review_item(
+    *, stages=(1,), limit_workdays: int = 3, materials: int = 2, **overrides
+) -> ServiceItemVersion:
+    """A published version whose process template has one stage per entry of `stages`, the
+    entry giving how many departments (all new, of the item's centre) review in parallel.
+    The item's own department is the first department of stage 1."""
+    from yichuang.catalog.models import Material, ProcessStageTask, VersionStatus
+    from yichuang.orgs.tests import factories as orgs_factories
+
+    centre = overrides.pop("centre", None) or orgs_factories.centre()
+    departments = [
+        [orgs_factories.department(centre=centre) for _ in range(count)] for count in stages
+    ]
+    version = catalog_factories.version(
+        item=catalog_factories.item(department=departments[0][0]),
+        status=VersionStatus.PUBLISHED,
+        **overrides,
+    )
+    for i in range(1, materials + 1):
+        Material.objects.create(version=version, position=i, name=f"申请材料{i}", required=True)
+    for number, stage_departments in enumerate(departments, start=1):
+        for department in stage_departments:
+            ProcessStageTask.objects.create(
+                version=version,
+                stage=number,
+                stage_name=f"第{number}环节",
+                department=department,
+                limit_workdays=limit_workdays,
+            )
+    return version
+
+
+def reviewer(*, department, **overrides) -> User:
+    """The login of a reviewer of `department`."""
+    from yichuang.orgs.models import Role
+    from yichuang.orgs.tests import factories as orgs_factories
+
+    return orgs_factories.staff(
+        roles=(Role.REVIEWER,), centre=department.centre, department=department, **overrides
+    ).user
+
+
+def leader(*, centre: Centre, **overrides) -> User:
+    """The login of a leader of `centre`."""
+    from yichuang.orgs.models import Role
+    from yichuang.orgs.tests import factories as orgs_factories
+
+    return orgs_factories.staff(roles=(Role.LEADER,), centre=centre, **overrides).user
+
+
+def case_in_review(*, item_version: ServiceItemVersion, accepted_on, **overrides) -> Case:
+    """A case accepted on `accepted_on` (its due date computed) whose first review stage
+    started that day, as the acceptance service leaves it."""
+    from django.db import transaction
+
+    from yichuang.cases.locks import case_lock
+    from yichuang.cases.services.review import stage_start
+    from yichuang.cases.services.timing import case_due_refresh
+    from yichuang.common import clock
+
+    row = case(
+        item_version=item_version, status=Status.ACCEPTED, accepted_on=accepted_on, **overrides
+    )
+    with clock.frozen(moment(accepted_on)), transaction.atomic():
+        locked = case_lock(case_id=row.pk)
+        case_due_refresh(case=locked)
+        stage_start(case=locked, started_on=accepted_on)
+    return Case.objects.get(pk=row.pk)
