@@ -197,13 +197,13 @@ def s_draft(story: Story) -> None:
 def s_submitted(story: Story) -> None:
     case = _online_case(story, "submitted", "000702003000", story.citizen, ago=0)  # 失业保险金
     with story.at(0, 21):
-        services.case_submit(user=story.citizen, case=case)
+        case = services.case_submit(user=story.citizen, case=case)
 
 
 def s_correction_requested(story: Story) -> None:
     case = _online_case(story, "correction", "001201001000", story.citizen, ago=3)  # 医师执业注册
     with story.at(3, 21):
-        services.case_submit(user=story.citizen, case=case)
+        case = services.case_submit(user=story.citizen, case=case)
     first = _materials(case.item_version)[0]
     with story.at(2, 10):
         services.case_request_correction(
@@ -352,7 +352,7 @@ def s_refused(story: Story) -> None:
 def s_withdrawn(story: Story) -> None:
     case = _online_case(story, "withdrawn", "000101002000", story.citizen, ago=4)
     with story.at(4, 21):
-        services.case_submit(user=story.citizen, case=case)
+        case = services.case_submit(user=story.citizen, case=case)
     with story.at(3, 9):
         services.case_withdraw(user=story.citizen, case=case, reason="经营地址变更，重新申请")
 
@@ -360,7 +360,7 @@ def s_withdrawn(story: Story) -> None:
 def s_concluded_immediate(story: Story) -> None:
     case = _online_case(story, "concluded_online", "000320002000", story.citizen, ago=3)
     with story.at(3, 21):
-        services.case_submit(user=story.citizen, case=case)
+        case = services.case_submit(user=story.citizen, case=case)
     _accept(story, case, ago=2)  # 无犯罪记录证明开具
     with story.at(2, 14):
         services.case_decide(

@@ -27,6 +27,7 @@ from yichuang.cases.history import case_event_record
 from yichuang.cases.locks import case_lock
 from yichuang.cases.models import Case, MaterialCommitment, Suspension, SuspensionKind
 from yichuang.cases.services._base import open_work_close, status_move
+from yichuang.cases.services.review import tasks_deem_consent
 from yichuang.cases.services.timing import case_due_refresh
 from yichuang.cases.workflow import CLOCK_RUNNING, Actor, Status
 from yichuang.common import clock
@@ -180,4 +181,6 @@ def pending_deadlines_apply(*, today: dt.date) -> dict[str, int]:
 
 def cases_sweep(*, today: dt.date) -> dict[str, int]:
     """The daily run: every deadline that changes a case by itself having passed."""
-    return pending_deadlines_apply(today=today)
+    counts = pending_deadlines_apply(today=today)
+    counts["deemed_consent"] = tasks_deem_consent(today=today)
+    return counts

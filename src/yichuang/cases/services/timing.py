@@ -21,6 +21,7 @@ from django.conf import settings
 
 from yichuang.cases import deadlines
 from yichuang.cases.models import Case, ExtensionStatus, Suspension, Task, TaskStatus
+from yichuang.cases.workflow import CLOCK_RUNNING, Status
 from yichuang.catalog.models import HandlingKind
 from yichuang.common import clock
 from yichuang.workdays.calendar import WorkCalendar
@@ -144,6 +145,10 @@ def case_due_refresh(*, case: Case) -> None:
             task.save(update_fields=["due_date", "due_provisional"])
 
 
+# The statuses in which the case's clock runs or is stopped: the ones a light is about.
+LIGHTED_STATUSES = CLOCK_RUNNING | {Status.SUSPENDED}
+
+
 def _thresholds() -> dict[str, float]:
     return {
         "yellow_days_left": settings.YICHUANG["LIGHT_YELLOW_DAYS_LEFT"],
@@ -152,12 +157,13 @@ def _thresholds() -> dict[str, float]:
 
 
 def case_light(*, case: Case, today: dt.date) -> deadlines.Light | None:
-    """The warning light of an accepted case on `today` (None before acceptance).
+    """The warning light of an open case on `today`: accepted, in review, suspended or
+    waiting for the decision. None before acceptance and once decided or closed.
 
     Computed from the facts, not from the stored due date, so a running suspension is
-    counted up to today. The light of a decided or concluded case is the caller's choice.
+    counted up to today.
     """
-    if case.accepted_on is None:
+    if case.accepted_on is None or case.status not in LIGHTED_STATUSES:
         return None
     calendar = calendar_get()
     suspensions, extensions = _suspensions(case), _approved_extensions(case)

@@ -22,6 +22,8 @@ from yichuang.orgs.tests import factories as orgs_factories
 
 pytestmark = pytest.mark.django_db
 
+NOTHING = {"pending_overdue": 0, "returned": 0, "deemed_consent": 0}
+
 
 @pytest.fixture
 def version():
@@ -181,7 +183,7 @@ def test_not_supplied_in_time_suspends_then_returns_after_15_working_days(versio
         officer, _case_with_key_material(officer, version), _materials(version)[1]
     )
 
-    assert _sweep("2026-03-09") == {"pending_overdue": 0, "returned": 0}  # due day: still in time
+    assert _sweep("2026-03-09") == NOTHING  # due day: still in time
     assert _sweep("2026-03-10")["pending_overdue"] == 1
     case.refresh_from_db()
     suspension = case.suspensions.get()
@@ -193,13 +195,13 @@ def test_not_supplied_in_time_suspends_then_returns_after_15_working_days(versio
     assert case.commitments.get().broken_at is not None
     assert case.tasks.get().status == TaskStatus.PENDING  # stopped, not cancelled
 
-    assert _sweep("2026-03-30") == {"pending_overdue": 0, "returned": 0}  # 14 working days
+    assert _sweep("2026-03-30") == NOTHING  # 14 working days
     assert _sweep("2026-03-31")["returned"] == 1  # the 15th working day after 3/10
     case.refresh_from_db()
     assert case.status == Status.RETURNED
     assert case.suspensions.get().ended_on == dt.date(2026, 3, 31)
     assert case.tasks.get().status == TaskStatus.CANCELLED
-    assert _sweep("2026-04-01") == {"pending_overdue": 0, "returned": 0}  # idempotent
+    assert _sweep("2026-04-01") == NOTHING  # idempotent
     assert history_verify(case=case) is None
 
 
@@ -225,7 +227,7 @@ def test_a_late_supplement_resumes_a_suspended_case_and_the_stop_moves_the_due_d
     assert case.suspensions.get().ended_on == dt.date(2026, 3, 12)
     # 3/3 and 3/4 were used; 3/5–3/12 stopped the clock; 3 days left: 3/13, 3/16, 3/17.
     assert case.due_date == dt.date(2026, 3, 17)
-    assert _sweep("2026-04-30") == {"pending_overdue": 0, "returned": 0}
+    assert _sweep("2026-04-30") == NOTHING
 
 
 def test_a_broken_commitment_excludes_the_applicant_next_time(version, officer):

@@ -34,8 +34,9 @@ def demo_install(settings):
 
 
 def seed(*args: str) -> str:
+    """The seed without the demo cases (tested in test_cases.py), which take a while."""
     out = io.StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", "--without-cases", *args, stdout=out)
     return out.getvalue()
 
 

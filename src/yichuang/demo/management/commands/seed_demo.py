@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from yichuang.common.errors import DomainError
 from yichuang.demo import data
+from yichuang.demo.cases import demo_cases_seed
 from yichuang.demo.services import demo_seed
 
 KIND_LABELS = {
@@ -62,6 +63,11 @@ class Command(BaseCommand):
             help="把已存在的演示账号密码重置为演示密码",
         )
         parser.add_argument(
+            "--without-cases",
+            action="store_true",
+            help="只加载中心、部门、账号和事项，不生成演示办件",
+        )
+        parser.add_argument(
             "--logins-markdown",
             action="store_true",
             help="只输出演示账号表（Markdown），不访问数据库",
@@ -81,6 +87,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             report = demo_seed(reset_passwords=options["reset_passwords"])
+            cases_made = 0 if options["without_cases"] else demo_cases_seed()
         except DomainError as error:
             raise CommandError(_format_error(error)) from error
         elapsed = time.monotonic() - started
@@ -93,8 +100,9 @@ class Command(BaseCommand):
             summary.append(
                 f"  {label}：新建 {c['created']}，更新 {c['updated']}，未变 {c['unchanged']}"
             )
-        state = "演示数据已加载" if report.changed else "演示数据已是最新，无需改动"
+        state = "演示数据已加载" if report.changed or cases_made else "演示数据已是最新，无需改动"
         self.stdout.write(self.style.SUCCESS(f"{state}（用时 {elapsed:.1f} 秒）"))
+        summary.append(f"  演示办件：新建 {cases_made}（覆盖办件的每一种状态）")
         self.stdout.write("\n".join(summary))
         self.stdout.write("")
         self.stdout.write(f"服务中心首页：{data.SITE_URL}")
