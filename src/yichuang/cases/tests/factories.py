@@ -68,3 +68,20 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 16
 def applicant_user(**overrides) -> User:
     """The login of a new applicant."""
     return applicant(with_user=True, **overrides).user
+
+
+def notice(*, case: Case | None = None, kind: str, body: dict | None = None, **overrides):
+    """A notice row of `kind` for `case`, numbered like `notice_issue` numbers them."""
+    from yichuang.cases.models import Notice
+    from yichuang.common import clock
+
+    case = case or globals()["case"]()
+    values = {
+        "case": case,
+        "kind": kind,
+        "number": f"{case.number}-T{next(_seq):02d}",
+        "issued_at": clock.now(),
+        "body": body or {},
+    }
+    values.update(overrides)
+    return Notice.objects.create(**values)
