@@ -69,12 +69,29 @@ def font_path() -> Path:
     return path
 
 
+def _font_add(pdf: FPDF) -> None:
+    """Load the configured font into `pdf`; a file that is not a usable font is a 503."""
+    path = font_path()
+    try:
+        pdf.add_font(FONT_FAMILY, fname=path, collection_font_number=_collection_face(str(path)))
+    except Exception as exc:  # fontTools raises many kinds for a damaged or foreign file
+        raise PdfFontMissing(
+            code="pdf_font_unusable",
+            message=_(
+                "配置的中文字体文件无法使用，无法生成PDF文书。请管理员检查 YICHUANG_PDF_FONT "
+                "所指的文件（TrueType/OpenType 字体），或安装 fonts-noto-cjk"
+            ),
+            details={"font": str(path)},
+        ) from exc
+
+
 @functools.cache
 def _collection_face(path: str) -> int:
     """The face of a font collection (.ttc) to use: the Simplified Chinese one if named so.
 
     Noto Sans/Serif CJK collections hold JP, KR, SC, TC and HK faces in that order; the SC
-    face draws the glyph shapes of mainland printing. A single font file is face 0.
+    face draws the glyph shapes of mainland printing (AR PL UMing calls its face "CN").
+    A single font file is face 0.
     """
     if not path.lower().endswith((".ttc", ".otc")):
         return 0
@@ -82,7 +99,7 @@ def _collection_face(path: str) -> int:
     try:
         for index, face in enumerate(collection.fonts):
             family = face["name"].getDebugName(1) or ""
-            if family.endswith(" SC"):
+            if family.endswith((" SC", " CN")):
                 return index
     finally:
         collection.close()
@@ -131,10 +148,7 @@ class _Renderer:
         self.body: dict[str, Any] = notice.body if isinstance(notice.body, dict) else {}
         self.status_url = status_url
         self.pdf = _NoticeDocument(orientation="P", unit="mm", format="A4")
-        path = font_path()
-        self.pdf.add_font(
-            FONT_FAMILY, fname=path, collection_font_number=_collection_face(str(path))
-        )
+        _font_add(self.pdf)
         self.pdf.set_margins(PAGE_MARGIN, TOP_MARGIN, PAGE_MARGIN)
         self.pdf.set_auto_page_break(True, margin=BOTTOM_MARGIN)
         self.pdf.set_lang("zh-CN")

@@ -189,7 +189,7 @@ LOGGING = {
 PDF_FONT_CANDIDATES = [
     Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),  # fonts-noto-cjk
     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),  # fonts-noto-cjk
-    Path("/usr/share/fonts/noto-cjk/NotoSerifCJK-Regular.ttc"),  # Fedora, Arch
+    Path("/usr/share/fonts/noto-cjk/NotoSerifCJK-Regular.ttc"),  # Arch Linux
     Path("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"),
     Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),  # fonts-wqy-zenhei
     Path("/usr/share/fonts/truetype/arphic/uming.ttc"),  # fonts-arphic-uming

@@ -409,3 +409,16 @@ def test_no_font_configured_is_the_same_error(case, settings):
 )
 def test_chinese_date(value, expected):
     assert chinese_date(value) == expected
+
+
+def test_a_file_that_is_not_a_font_is_a_503_domain_error(case, settings, tmp_path):
+    fake = tmp_path / "fake.ttf"
+    fake.write_bytes(b"not a font at all" * 100)
+    settings.YICHUANG = {**settings.YICHUANG, "PDF_FONT": str(fake)}
+    notice = _notice(case, NoticeKind.REFUSAL, {"reason": "不属于本中心受理范围"})
+
+    with pytest.raises(PdfFontMissing) as caught:
+        notice_pdf(notice=notice, status_url=STATUS_URL)
+
+    assert caught.value.code == "pdf_font_unusable"
+    assert caught.value.status == 503
