@@ -182,10 +182,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # fontTools reports every table it subsets (one PDF notice: ~40 lines) at INFO.
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Domain settings (local practice, RULES.md). Each documented in docs/configuration.md.
+PDF_FONT_CANDIDATES = [
+    Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),  # fonts-noto-cjk
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),  # fonts-noto-cjk
+    Path("/usr/share/fonts/noto-cjk/NotoSerifCJK-Regular.ttc"),  # Arch Linux
+    Path("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),  # fonts-wqy-zenhei
+    Path("/usr/share/fonts/truetype/arphic/uming.ttc"),  # fonts-arphic-uming
+]
 YICHUANG = {
     # Whether the day of acceptance counts as day one (民法典 §201: it does not).
     "COUNT_START_DAY": env_bool("YICHUANG_COUNT_START_DAY", False),
@@ -207,6 +219,11 @@ YICHUANG = {
     # return it after PENDING_RETURN_WORKDAYS working days, or "terminate" (return) at once.
     "PENDING_OVERDUE_ACTION": os.environ.get("YICHUANG_PENDING_OVERDUE_ACTION", "suspend"),
     "PENDING_RETURN_WORKDAYS": int(os.environ.get("YICHUANG_PENDING_RETURN_WORKDAYS", "15")),
+    # The CJK font embedded in PDF notices (a .ttf/.otf/.ttc file); default: the first of
+    # PDF_FONT_CANDIDATES that exists (Debian: fonts-noto-cjk). Empty: notices cannot be
+    # printed and say so (pdf_font_missing).
+    "PDF_FONT": os.environ.get("YICHUANG_PDF_FONT")
+    or next((str(path) for path in PDF_FONT_CANDIDATES if path.is_file()), ""),
 }
 if YICHUANG["PENDING_OVERDUE_ACTION"] not in {"suspend", "terminate"}:
     raise ImproperlyConfigured("YICHUANG_PENDING_OVERDUE_ACTION must be 'suspend' or 'terminate'.")

@@ -70,6 +70,7 @@ def applicant_user(**overrides) -> User:
     return applicant(with_user=True, **overrides).user
 
 
+<<<<<<< HEAD
 # -- review: items with a process template, reviewers, leaders, cases in review ------------
 # (imports kept local so this section stays an appendix)
 
@@ -150,3 +151,20 @@ def case_in_review(*, item_version: ServiceItemVersion, accepted_on, **overrides
         case_due_refresh(case=locked)
         stage_start(case=locked, started_on=accepted_on)
     return Case.objects.get(pk=row.pk)
+=======
+def notice(*, case: Case | None = None, kind: str, body: dict | None = None, **overrides):
+    """A notice row of `kind` for `case`, numbered like `notice_issue` numbers them."""
+    from yichuang.cases.models import Notice
+    from yichuang.common import clock
+
+    case = case or globals()["case"]()
+    values = {
+        "case": case,
+        "kind": kind,
+        "number": f"{case.number}-T{next(_seq):02d}",
+        "issued_at": clock.now(),
+        "body": body or {},
+    }
+    values.update(overrides)
+    return Notice.objects.create(**values)
+>>>>>>> wt-pdf
