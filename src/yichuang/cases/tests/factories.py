@@ -70,7 +70,6 @@ def applicant_user(**overrides) -> User:
     return applicant(with_user=True, **overrides).user
 
 
-<<<<<<< HEAD
 # -- review: items with a process template, reviewers, leaders, cases in review ------------
 # (imports kept local so this section stays an appendix)
 
@@ -151,7 +150,8 @@ def case_in_review(*, item_version: ServiceItemVersion, accepted_on, **overrides
         case_due_refresh(case=locked)
         stage_start(case=locked, started_on=accepted_on)
     return Case.objects.get(pk=row.pk)
-=======
+
+
 def notice(*, case: Case | None = None, kind: str, body: dict | None = None, **overrides):
     """A notice row of `kind` for `case`, numbered like `notice_issue` numbers them."""
     from yichuang.cases.models import Notice
@@ -167,4 +167,3 @@ def notice(*, case: Case | None = None, kind: str, body: dict | None = None, **o
     }
     values.update(overrides)
     return Notice.objects.create(**values)
->>>>>>> wt-pdf
