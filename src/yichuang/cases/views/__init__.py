@@ -1,6 +1,9 @@
 """The staff back office: window desk, department inbox, leader overview (Chinese pages)."""
 
-from yichuang.cases.views.desk import (
+from yichuang.cases.views.department_inbox import inbox, task_action, task_page
+from yichuang.cases.views.files import material_file
+from yichuang.cases.views.leader_overview import extension_decide, overview
+from yichuang.cases.views.window_desk import (
     accept,
     accept_pending,
     case_open,
@@ -10,9 +13,6 @@ from yichuang.cases.views.desk import (
     one_time_notice,
     refuse,
 )
-from yichuang.cases.views.files import material_file
-from yichuang.cases.views.inbox import inbox, task_action, task_page
-from yichuang.cases.views.overview import extension_decide, overview
 
 __all__ = [
     "accept",
