@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -120,6 +121,16 @@ class MaterialUploadForm(forms.Form):
     def __init__(self, *args: Any, materials: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["material"].queryset = materials
+
+    def clean_file(self) -> Any:
+        """Refuse an oversized file before it is read into memory (the service checks too)."""
+        upload = self.cleaned_data["file"]
+        limit = settings.YICHUANG["UPLOAD_MAX_BYTES"]
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("文件不能超过 %(mb)d MB") % {"mb": limit // (1024 * 1024)}
+            )
+        return upload
 
 
 class OneTimeNoticeForm(forms.Form):

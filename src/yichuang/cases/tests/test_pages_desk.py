@@ -244,6 +244,15 @@ def test_a_wrong_id_number_is_shown_in_chinese_and_opens_nothing(client, version
     assert not Applicant.objects.exists()
 
 
+def test_a_helper_opens_the_case_as_assisted_handling(client, version):
+    helper = orgs_factories.staff(roles=(Role.HELPER,), centre=version.item.centre).user
+    client.force_login(helper)
+
+    client.post(reverse("cases:case_open"), open_data(version))
+
+    assert Case.objects.get().channel == Channel.ASSISTED
+
+
 def test_an_item_of_a_sibling_centre_cannot_be_opened(client, version):
     sibling = orgs_factories.centre(parent=version.item.centre)
     officer = orgs_factories.staff(centre=orgs_factories.centre(parent=version.item.centre)).user
@@ -309,6 +318,24 @@ def test_a_file_of_another_type_is_refused_in_chinese_and_nothing_is_stored(
     assert "只能上传 PDF、JPEG 或 PNG 文件" in response.content.decode()
     assert not SubmittedMaterial.objects.exists()
     assert not list(Path(settings.MEDIA_ROOT).rglob("*.*"))
+
+
+def test_an_oversized_file_is_refused_in_chinese_and_nothing_is_stored(
+    client, case, version, officer, settings
+):
+    settings.YICHUANG = {**settings.YICHUANG, "UPLOAD_MAX_BYTES": 1024 * 1024}
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("cases:material_upload", args=[case.number]),
+        {
+            "material": materials(version, 1)[0].pk,
+            "file": _upload("big.pdf", factories.PDF + b"0" * (1024 * 1024)),
+        },
+    )
+
+    assert "文件不能超过 1 MB" in response.content.decode()
+    assert not SubmittedMaterial.objects.exists()
 
 
 def test_an_upload_without_a_file_is_refused_in_chinese(client, case, officer):

@@ -31,7 +31,7 @@ from yichuang.cases.forms import (
     ReasonForm,
     error_to_form,
 )
-from yichuang.cases.models import Case, SubmittedMaterial
+from yichuang.cases.models import Case, Channel, SubmittedMaterial
 from yichuang.cases.selectors import case_get_for, cases_visible_to, materials_missing
 from yichuang.cases.services.materials import CLOSED
 from yichuang.cases.views._common import (
@@ -49,7 +49,7 @@ from yichuang.common.errors import DomainError
 from yichuang.identity.access import id_number_for, phone_for
 from yichuang.identity.models import ApplicantKind
 from yichuang.identity.services import applicant_get_or_create
-from yichuang.orgs.models import Staff
+from yichuang.orgs.models import Role, Staff
 
 SEARCH_LIMIT = 20
 # Cases that wait for something at the window.
@@ -118,7 +118,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                case = _open(request, data)
+                case = _open(request, member, data)
         except DomainError as error:
             raise_http(error)
             error_to_form(form, error)
@@ -127,7 +127,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/desk.html", _desk_context(request, member, form))
 
 
-def _open(request: HttpRequest, data: dict[str, Any]) -> Case:
+def _open(request: HttpRequest, member: Staff, data: dict[str, Any]) -> Case:
     applicant, _created = applicant_get_or_create(
         kind=data["kind"], id_number=data["id_number"], name=data["name"], phone=data["phone"]
     )
@@ -142,6 +142,8 @@ def _open(request: HttpRequest, data: dict[str, Any]) -> Case:
         user=request.user,
         item_version=data["item_version"],
         applicant=applicant,
+        # A helper (帮办代办员) opens the case as assisted handling, not at a window.
+        channel=Channel.WINDOW if Role.WINDOW_OFFICER in member.role_set() else Channel.ASSISTED,
         agent=agent,
         power_of_attorney=agent is not None,
     )
