@@ -556,3 +556,24 @@ def _upload(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return len(captured)
+
+
+def test_the_desk_query_count_does_not_grow_with_the_cases(client, version, officer):
+    client.force_login(officer)
+    services.case_open(user=officer, item_version=version, applicant=factories.applicant())
+    few = _queries(client, "/desk/")
+    for _n in range(4):
+        services.case_open(user=officer, item_version=version, applicant=factories.applicant())
+
+    many = _queries(client, "/desk/")
+
+    assert many == few

@@ -300,3 +300,25 @@ def _pdf():
     from django.core.files.base import ContentFile
 
     return ContentFile(factories.PDF)
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return len(captured)
+
+
+def test_the_inbox_query_count_does_not_grow_with_the_tasks(client, department, reviewer):
+    client.force_login(reviewer)
+    task_of(department, started_on=dt.date(2026, 3, 2), due_date=dt.date(2026, 3, 5))
+    _queries(client, "/inbox/")  # warm the calendar cache
+    few = _queries(client, "/inbox/")
+    for _n in range(4):
+        task_of(department, started_on=dt.date(2026, 3, 2), due_date=dt.date(2026, 3, 5))
+
+    many = _queries(client, "/inbox/")
+
+    assert many == few

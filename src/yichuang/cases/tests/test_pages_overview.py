@@ -177,3 +177,35 @@ def test_an_extension_of_another_centre_is_not_found(client, leader):
     response = client.post(reverse("cases:extension_decide", args=[extension.pk]), {"approve": "1"})
 
     assert response.status_code == 404
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return len(captured)
+
+
+def test_the_overview_query_count_does_not_grow_with_the_cases(client, county, leader):
+    client.force_login(leader)
+
+    def add(n):
+        case = in_review(
+            county,
+            accepted_on=dt.date(2026, 2, 26),
+            due_date=dt.date(2026, 3, 5),
+            number=f"c-{n}",
+        )
+        request_extension(case)
+
+    add(0)
+    _queries(client, "/overview/")  # warm the calendar cache
+    few = _queries(client, "/overview/")
+    for n in range(1, 5):
+        add(n)
+
+    many = _queries(client, "/overview/")
+
+    assert many == few

@@ -27,6 +27,7 @@ from yichuang.cases.workflow import Status
 from yichuang.common.errors import DomainError, Forbidden, NotFound
 from yichuang.orgs.models import Role, Staff
 from yichuang.orgs.selectors import staff_for_user
+from yichuang.workdays.calendar import WorkCalendar
 from yichuang.workdays.selectors import calendar_get, count_start_day_default
 
 DESK_ROLES = frozenset({Role.WINDOW_OFFICER, Role.HELPER})
@@ -137,11 +138,13 @@ def _periods(suspensions: Iterable[Any]) -> list[deadlines.Period]:
     return [deadlines.Period(start=s.started_on, end=s.ended_on) for s in suspensions]
 
 
-def task_light_local(*, task: Task, today: dt.date) -> deadlines.Light | None:
+def task_light_local(
+    *, task: Task, today: dt.date, calendar: WorkCalendar | None = None
+) -> deadlines.Light | None:
     """The light of an open task from its stored facts (until `task_light` is on main)."""
     if task.due_date is None:
         return None
-    calendar = calendar_get()
+    calendar = calendar or calendar_get()
     used = deadlines.working_days_used(
         accepted_on=task.started_on,
         today=today,
@@ -159,11 +162,13 @@ def task_light_local(*, task: Task, today: dt.date) -> deadlines.Light | None:
     )
 
 
-def case_light_local(*, case: Case, today: dt.date) -> deadlines.Light | None:
+def case_light_local(
+    *, case: Case, today: dt.date, calendar: WorkCalendar | None = None
+) -> deadlines.Light | None:
     """The light of an open case from its stored facts (until `case_light` is on main)."""
     if case.due_date is None or case.accepted_on is None:
         return None
-    calendar = calendar_get()
+    calendar = calendar or calendar_get()
     approved = sum(
         e.workdays for e in case.extensions.all() if e.status == ExtensionStatus.APPROVED
     )
@@ -184,14 +189,27 @@ def case_light_local(*, case: Case, today: dt.date) -> deadlines.Light | None:
     )
 
 
-def task_light(*, task: Task, today: dt.date) -> LightView | None:
-    function = service_or_none("task_light") or task_light_local
-    return light_view(function(task=task, today=today))
+def task_lights(*, tasks: Iterable[Task], today: dt.date) -> list[LightView | None]:
+    """The light of each task: by the timing service where it exists, else computed here
+    (the calendar read once for the whole list)."""
+    service = service_or_none("task_light")
+    if service is not None:
+        return [light_view(service(task=task, today=today)) for task in tasks]
+    calendar = calendar_get()
+    return [
+        light_view(task_light_local(task=task, today=today, calendar=calendar)) for task in tasks
+    ]
 
 
-def case_light(*, case: Case, today: dt.date) -> LightView | None:
-    function = service_or_none("case_light") or case_light_local
-    return light_view(function(case=case, today=today))
+def case_lights(*, cases: Iterable[Case], today: dt.date) -> list[LightView | None]:
+    """The light of each case, like `task_lights`."""
+    service = service_or_none("case_light")
+    if service is not None:
+        return [light_view(service(case=case, today=today)) for case in cases]
+    calendar = calendar_get()
+    return [
+        light_view(case_light_local(case=case, today=today, calendar=calendar)) for case in cases
+    ]
 
 
 # -- the timeline ------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from yichuang.cases.views._common import (
     raise_http,
     service_or_none,
     staff_member,
-    task_light,
+    task_lights,
     timeline,
 )
 from yichuang.common import clock
@@ -53,14 +53,14 @@ PANELS = {
 def inbox(request: HttpRequest) -> HttpResponse:
     member = staff_member(request, roles=INBOX_ROLES)
     today = clock.today()
-    tasks = tasks_inbox_for(user=request.user).prefetch_related("suspensions")
+    tasks = list(tasks_inbox_for(user=request.user).prefetch_related("suspensions"))
     rows = [
         {
             "task": task,
-            "light": task_light(task=task, today=today),
+            "light": light,
             "applicant_id": id_number_for(request.user, task.case.applicant.id_number),
         }
-        for task in tasks
+        for task, light in zip(tasks, task_lights(tasks=tasks, today=today), strict=True)
     ]
     context = {**nav_context(member), "nav_section": "inbox", "rows": rows, "today": today}
     return render(request, "cases/inbox.html", context)
@@ -101,7 +101,7 @@ def _task_context(request: HttpRequest, member: Staff, task: Task, **extra: Any)
         "nav_section": "inbox",
         "task": task,
         "case": case,
-        "light": task_light(task=task, today=clock.today()),
+        "light": task_lights(tasks=[task], today=clock.today())[0],
         "applicant_id": id_number_for(request.user, case.applicant.id_number),
         "applicant_phone": phone_for(request.user, case.applicant.phone),
         "materials": case.materials.select_related("material"),

@@ -23,7 +23,7 @@ from yichuang.cases.models import Extension, ExtensionStatus
 from yichuang.cases.selectors import cases_overdue_for, cases_visible_to
 from yichuang.cases.views._common import (
     OVERVIEW_ROLES,
-    case_light,
+    case_lights,
     nav_context,
     raise_http,
     service_or_none,
@@ -53,12 +53,13 @@ def _near_due(user: Any, today: Any) -> list[dict[str, Any]]:
         .prefetch_related("suspensions", "extensions")
         .order_by("due_date", "id")
     )
-    rows = []
-    for case in open_cases:
-        light = case_light(case=case, today=today)
-        if light is not None and light.colour == deadlines.Light.YELLOW:
-            rows.append({"case": case, "light": light})
-    return rows
+    open_cases = list(open_cases)
+    lights = case_lights(cases=open_cases, today=today)
+    return [
+        {"case": case, "light": light}
+        for case, light in zip(open_cases, lights, strict=True)
+        if light is not None and light.colour == deadlines.Light.YELLOW
+    ]
 
 
 def _extensions(user: Any) -> Any:
