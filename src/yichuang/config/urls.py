@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("yichuang.cases.urls")),
     path("", include("yichuang.web.urls")),
 ]

@@ -1,0 +1,253 @@
+"""What the staff pages share: who may open them, errors as pages, lights, the timeline.
+
+The pages are thin: they parse a form, call one service or selector, and render. A domain
+error becomes a Chinese message on the page (422 rules) or the matching HTTP answer (404
+not found or forbidden, 403 a known staff member lacking the role).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from yichuang.cases import deadlines
+from yichuang.cases.errors import CaseNotFound
+from yichuang.cases.models import Case, ExtensionStatus, Task
+from yichuang.cases.selectors import case_events
+from yichuang.cases.workflow import Status
+from yichuang.common.errors import DomainError, Forbidden, NotFound
+from yichuang.orgs.models import Role, Staff
+from yichuang.orgs.selectors import staff_for_user
+from yichuang.workdays.calendar import WorkCalendar
+from yichuang.workdays.selectors import calendar_get, count_start_day_default
+
+DESK_ROLES = frozenset({Role.WINDOW_OFFICER, Role.HELPER})
+INBOX_ROLES = frozenset({Role.REVIEWER})
+OVERVIEW_ROLES = frozenset({Role.LEADER, Role.CENTRE_ADMIN})
+
+# A Chinese label per event kind of the case history; an unknown kind shows as it is.
+EVENT_LABELS = {
+    "opened": gettext_lazy("创建办件"),
+    "submitted": gettext_lazy("提交申请"),
+    "resubmitted": gettext_lazy("重新提交"),
+    "material_added": gettext_lazy("提交材料"),
+    "accepted": gettext_lazy("受理"),
+    "accepted_pending": gettext_lazy("容缺受理"),
+    "one_time_notice": gettext_lazy("一次性告知"),
+    "not_accepted": gettext_lazy("不予受理"),
+    "correction_requested": gettext_lazy("要求补正"),
+    "stage_started": gettext_lazy("环节开始"),
+    "stage_completed": gettext_lazy("环节完成"),
+    "no_review_stage": gettext_lazy("无需部门审查"),
+    "task_approved": gettext_lazy("部门同意"),
+    "task_rejected": gettext_lazy("部门不同意"),
+    "task_correction_requested": gettext_lazy("部门要求补正"),
+    "task_deemed_consent": gettext_lazy("超时默认同意"),
+    "supplement_submitted": gettext_lazy("补正材料已提交"),
+    "suspended": gettext_lazy("暂停计时"),
+    "resumed": gettext_lazy("恢复计时"),
+    "extension_requested": gettext_lazy("申请延期"),
+    "extension_approved": gettext_lazy("批准延期"),
+    "extension_refused": gettext_lazy("不批准延期"),
+    "decided": gettext_lazy("作出决定"),
+    "concluded": gettext_lazy("办结"),
+    "withdrawn": gettext_lazy("撤回申请"),
+    "returned": gettext_lazy("退回"),
+    "pending_overdue": gettext_lazy("容缺材料逾期未补"),
+}
+
+LIGHT_LABELS = {
+    deadlines.Light.GREEN: gettext_lazy("正常"),
+    deadlines.Light.YELLOW: gettext_lazy("临期预警"),
+    deadlines.Light.RED: gettext_lazy("已超期"),
+}
+
+
+def staff_member(request: HttpRequest, *, roles: frozenset[str]) -> Staff:
+    """The signed-in staff member holding one of `roles`.
+
+    Not staff at all: 404 (the back office does not exist for them); staff without the
+    role: 403, as the case services answer a known user of the right centre.
+    """
+    member = staff_for_user(request.user)
+    if member is None:
+        raise Http404(_("页面不存在"))
+    if not member.role_set() & roles:
+        raise PermissionDenied(_("您没有办理此业务的权限"))
+    return member
+
+
+def raise_http(error: DomainError) -> None:
+    """Turn a not-found or forbidden domain error into the HTTP answer; else do nothing."""
+    if isinstance(error, NotFound | CaseNotFound):
+        raise Http404(error.message) from error
+    if isinstance(error, Forbidden):
+        raise PermissionDenied(error.message) from error
+
+
+def service_or_none(name: str) -> Callable[..., Any] | None:
+    """A case service that may not be on this installation yet (imported when used)."""
+    for module_name in (
+        "yichuang.cases.services",
+        "yichuang.cases.services.review",
+        "yichuang.cases.services.timing",
+    ):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        function = getattr(module, name, None)
+        if callable(function):
+            return function
+    return None
+
+
+# -- warning lights ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LightView:
+    colour: str
+    label: str
+
+
+def light_view(light: deadlines.Light | str | None) -> LightView | None:
+    if light is None:
+        return None
+    light = deadlines.Light(str(light))
+    return LightView(colour=str(light), label=str(LIGHT_LABELS[light]))
+
+
+def _thresholds() -> dict[str, Any]:
+    return {
+        "yellow_days_left": settings.YICHUANG["LIGHT_YELLOW_DAYS_LEFT"],
+        "yellow_share_used": settings.YICHUANG["LIGHT_YELLOW_SHARE_USED"],
+    }
+
+
+def _periods(suspensions: Iterable[Any]) -> list[deadlines.Period]:
+    return [deadlines.Period(start=s.started_on, end=s.ended_on) for s in suspensions]
+
+
+def task_light_local(
+    *, task: Task, today: dt.date, calendar: WorkCalendar | None = None
+) -> deadlines.Light | None:
+    """The light of an open task from its stored facts (until `task_light` is on main)."""
+    if task.due_date is None:
+        return None
+    calendar = calendar or calendar_get()
+    used = deadlines.working_days_used(
+        accepted_on=task.started_on,
+        today=today,
+        suspensions=_periods(task.suspensions.all()),
+        calendar=calendar,
+        count_start_day=count_start_day_default(),
+    )
+    return deadlines.light(
+        due=task.due_date,
+        today=today,
+        total_workdays=task.limit_workdays,
+        calendar=calendar,
+        used_workdays=used,
+        **_thresholds(),
+    )
+
+
+def case_light_local(
+    *, case: Case, today: dt.date, calendar: WorkCalendar | None = None
+) -> deadlines.Light | None:
+    """The light of an open case from its stored facts (until `case_light` is on main)."""
+    if case.due_date is None or case.accepted_on is None:
+        return None
+    calendar = calendar or calendar_get()
+    approved = sum(
+        e.workdays for e in case.extensions.all() if e.status == ExtensionStatus.APPROVED
+    )
+    used = deadlines.working_days_used(
+        accepted_on=case.accepted_on,
+        today=today,
+        suspensions=_periods(case.suspensions.all()),
+        calendar=calendar,
+        count_start_day=count_start_day_default(),
+    )
+    return deadlines.light(
+        due=case.due_date,
+        today=today,
+        total_workdays=case.item_version.promised_limit + approved,
+        calendar=calendar,
+        used_workdays=used,
+        **_thresholds(),
+    )
+
+
+def task_lights(*, tasks: Iterable[Task], today: dt.date) -> list[LightView | None]:
+    """The light of each task: by the timing service where it exists, else computed here
+    (the calendar read once for the whole list)."""
+    service = service_or_none("task_light")
+    if service is not None:
+        return [light_view(service(task=task, today=today)) for task in tasks]
+    calendar = calendar_get()
+    return [
+        light_view(task_light_local(task=task, today=today, calendar=calendar)) for task in tasks
+    ]
+
+
+def case_lights(*, cases: Iterable[Case], today: dt.date) -> list[LightView | None]:
+    """The light of each case, like `task_lights`."""
+    service = service_or_none("case_light")
+    if service is not None:
+        return [light_view(service(case=case, today=today)) for case in cases]
+    calendar = calendar_get()
+    return [
+        light_view(case_light_local(case=case, today=today, calendar=calendar)) for case in cases
+    ]
+
+
+# -- the timeline ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    label: str
+    actor: str
+    from_status: str
+    to_status: str
+    reason: str
+
+
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
+def timeline(*, case: Case) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(
+            at=event.at,
+            label=str(EVENT_LABELS.get(event.kind, event.kind)),
+            actor=event.actor_label,
+            from_status=_status_label(event.from_status),
+            to_status=_status_label(event.to_status),
+            reason=event.reason,
+        )
+        for event in case_events(case=case)
+    ]
+
+
+def nav_context(member: Staff) -> dict[str, Any]:
+    roles = member.role_set()
+    return {
+        "staff": member,
+        "nav_desk": bool(roles & DESK_ROLES),
+        "nav_inbox": bool(roles & INBOX_ROLES),
+        "nav_overview": bool(roles & OVERVIEW_ROLES),
+    }

@@ -1,0 +1,130 @@
+"""The leader overview (效能监察): counts by status, overdue and near-due cases, extensions.
+
+A leader or a centre admin sees the cases of their centre and of the centres below it
+(`cases_visible_to`). Extension requests are decided here (`extension_decide`); the panel
+is shown disabled while that service is not on this installation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yichuang.cases import deadlines
+from yichuang.cases.forms import ExtensionDecideForm
+from yichuang.cases.models import Extension, ExtensionStatus
+from yichuang.cases.selectors import cases_overdue_for, cases_visible_to
+from yichuang.cases.views._common import (
+    OVERVIEW_ROLES,
+    case_lights,
+    nav_context,
+    raise_http,
+    service_or_none,
+    staff_member,
+)
+from yichuang.cases.workflow import CLOCK_RUNNING, Status
+from yichuang.common import clock
+from yichuang.common.errors import DomainError
+from yichuang.orgs.models import Staff
+
+
+def _status_counts(user: Any) -> list[dict[str, Any]]:
+    rows = cases_visible_to(user).order_by().values("status").annotate(n=Count("id"))
+    counts = {row["status"]: row["n"] for row in rows}
+    return [
+        {"status": value, "label": label, "count": counts[value]}
+        for value, label in Status.choices
+        if counts.get(value)
+    ]
+
+
+def _near_due(user: Any, today: Any) -> list[dict[str, Any]]:
+    """Open cases in time whose light is yellow, the nearest due date first."""
+    open_cases = (
+        cases_visible_to(user)
+        .filter(status__in=CLOCK_RUNNING, due_date__gte=today)
+        .prefetch_related("suspensions", "extensions")
+        .order_by("due_date", "id")
+    )
+    open_cases = list(open_cases)
+    lights = case_lights(cases=open_cases, today=today)
+    return [
+        {"case": case, "light": light}
+        for case, light in zip(open_cases, lights, strict=True)
+        if light is not None and light.colour == deadlines.Light.YELLOW
+    ]
+
+
+def _extensions(user: Any) -> Any:
+    return (
+        Extension.objects.filter(
+            status=ExtensionStatus.REQUESTED, case__in=cases_visible_to(user).values("pk")
+        )
+        .select_related("case", "case__item_version", "task__department", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def _decide_form(pk: int, data: Any = None) -> ExtensionDecideForm:
+    return ExtensionDecideForm(data, auto_id=f"id_extension{pk}_%s")
+
+
+def _context(request: HttpRequest, member: Staff, **extra: Any) -> dict[str, Any]:
+    today = clock.today()
+    forms = extra.pop("forms", {})
+    context = {
+        **nav_context(member),
+        "nav_section": "overview",
+        "today": today,
+        "counts": _status_counts(request.user),
+        "overdue": cases_overdue_for(user=request.user, today=today),
+        "near_due": _near_due(request.user, today),
+        "extensions": [
+            {"extension": e, "form": forms.get(e.pk) or _decide_form(e.pk)}
+            for e in _extensions(request.user)
+        ],
+        "decide_available": service_or_none("extension_decide") is not None,
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    member = staff_member(request, roles=OVERVIEW_ROLES)
+    return render(request, "cases/overview.html", _context(request, member))
+
+
+@login_required
+@require_POST
+def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    member = staff_member(request, roles=OVERVIEW_ROLES)
+    extension = _extensions(request.user).filter(pk=pk).first()
+    if extension is None:
+        raise Http404(_("未找到该延期申请"))
+    form = _decide_form(extension.pk, request.POST)
+    if form.is_valid():
+        function = service_or_none("extension_decide")
+        try:
+            if function is None:
+                raise DomainError(code="not_available", message=_("该功能暂未开放"))
+            function(
+                user=request.user,
+                extension=extension,
+                approve=form.cleaned_data["approve"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            raise_http(error)
+            form.add_error(None, error.message)
+        else:
+            return HttpResponseRedirect(reverse("cases:overview"))
+    context = _context(request, member, forms={extension.pk: form})
+    return render(request, "cases/overview.html", context)
