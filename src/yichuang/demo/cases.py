@@ -25,6 +25,7 @@ from yichuang.catalog.models import Material, ServiceItemVersion, VersionStatus
 from yichuang.common import clock
 from yichuang.demo import data
 from yichuang.identity.models import Applicant, ApplicantKind, User
+from yichuang.identity.validation import resident_id_check_character
 from yichuang.workdays.selectors import calendar_get
 
 # A one-page PDF: what a scanned material looks like to the platform (type from content).
@@ -413,11 +414,9 @@ SCENARIOS: tuple[tuple[str, Callable[[Story], None]], ...] = (
 
 
 def _walk_ins() -> list[Applicant]:
-    from stdnum.cn import ric
-
     people = []
     for name, body, phone in WALK_INS:
-        number = body + ric.calc_check_digit(body)
+        number = body + resident_id_check_character(body)
         person, _created = Applicant.objects.get_or_create(
             kind=ApplicantKind.NATURAL_PERSON,
             id_number=number,

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import itertools
 
-from stdnum.cn import ric
-
 from yichuang.cases.models import Case, Channel
 from yichuang.cases.workflow import Status
 from yichuang.catalog.models import ServiceItemVersion
 from yichuang.catalog.tests import factories as catalog_factories
 from yichuang.identity.models import Applicant, ApplicantKind, User
+from yichuang.identity.validation import resident_id_check_character
 from yichuang.orgs.models import Centre
 
 _seq = itertools.count(1)
@@ -20,7 +19,7 @@ _seq = itertools.count(1)
 def resident_id(n: int) -> str:
     """A valid resident ID number, distinct for each `n` (address 150422, born 1990-03-07)."""
     body = f"15042219900307{n % 1000:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + resident_id_check_character(body)
 
 
 def applicant(*, with_user: bool = False, **overrides) -> Applicant:
