@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from yichuang.common.auth import BearerTokenAuth
 from yichuang.common.schemas import ErrorOut
@@ -49,4 +49,4 @@ def token_create(request: HttpRequest, payload: TokenIn):
 )
 def token_delete(request: HttpRequest):
     token_revoke(token=request.api_token)  # type: ignore[attr-defined]
-    return 204, None
+    return Status(204, None)
