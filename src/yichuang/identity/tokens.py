@@ -79,6 +79,9 @@ def token_issue(*, username: str, password: str) -> IssuedToken:
     committed before the error is raised.
     """
     now = clock.now()
+    if "\x00" in username:  # no account has it, and PostgreSQL text cannot hold it
+        User().set_password(password)
+        raise _invalid()
     error: DomainError | None = None
     with transaction.atomic():
         throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(

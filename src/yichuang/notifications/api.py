@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from yichuang.common.auth import API_AUTH
 from yichuang.common.schemas import ErrorOut
@@ -15,6 +16,7 @@ from yichuang.notifications.models import Message
 router = Router(tags=["站内消息"], auth=API_AUTH)
 
 MAX_PAGE = 10_000
+MAX_ID = 2**63 - 1  # the largest primary key the database holds
 
 
 class MessageOut(Schema):
@@ -71,9 +73,12 @@ def messages_list(request: HttpRequest, filters: Query[PageIn]):
 
 
 @router.post(
-    "/{int:message_id}/read",
+    "/{message_id}/read",
     response={200: MessageOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="标记消息为已读",
 )
-def message_read(request: HttpRequest, message_id: int):
+def message_read(
+    request: HttpRequest,
+    message_id: Annotated[int, Path(ge=1, le=MAX_ID, description="消息编号")],
+):
     return _out(services.message_mark_read(user=request.auth, message_id=message_id))
