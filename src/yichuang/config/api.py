@@ -107,6 +107,8 @@ def _register_routers() -> None:
     from yichuang.cases.api import router as cases_router
     from yichuang.catalog.api import router as catalog_router
     from yichuang.identity.api import router as identity_router
+    from yichuang.identity.auth_api import router as auth_router
+    from yichuang.notifications.api import router as messages_router
     from yichuang.orgs.api import router as orgs_router
     from yichuang.workdays.api import router as calendar_router
 
@@ -115,6 +117,8 @@ def _register_routers() -> None:
     api.add_router("/v1/orgs", orgs_router)
     api.add_router("/v1/catalog", catalog_router)
     api.add_router("/v1/cases", cases_router)
+    api.add_router("/v1/auth", auth_router)
+    api.add_router("/v1/messages", messages_router)
 
 
 _register_routers()

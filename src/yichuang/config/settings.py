@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "yichuang.workdays",
     "yichuang.catalog",
     "yichuang.cases",
+    "yichuang.notifications",
     "yichuang.web",
     "yichuang.demo",
 ]
@@ -224,6 +225,18 @@ YICHUANG = {
     # printed and say so (pdf_font_missing).
     "PDF_FONT": os.environ.get("YICHUANG_PDF_FONT")
     or next((str(path) for path in PDF_FONT_CANDIDATES if path.is_file()), ""),
+    # Where SMS go: a dotted path to a class with `send(*, phone, text)`. The default writes
+    # one line per SMS to the log "yichuang.sms" (phone masked).
+    "SMS_BACKEND": os.environ.get(
+        "YICHUANG_SMS_BACKEND", "yichuang.notifications.sms.LogSmsBackend"
+    ),
+    # Remind the applicant when a pending-materials deadline is this many working days away.
+    "PENDING_REMIND_DAYS": int(os.environ.get("YICHUANG_PENDING_REMIND_DAYS", "2")),
+    # API login: consecutive failures before a user name is locked, and for how long.
+    "LOGIN_MAX_FAILURES": int(os.environ.get("YICHUANG_LOGIN_MAX_FAILURES", "5")),
+    "LOGIN_LOCK_MINUTES": int(os.environ.get("YICHUANG_LOGIN_LOCK_MINUTES", "15")),
+    # Lifetime of an API bearer token.
+    "API_TOKEN_HOURS": int(os.environ.get("YICHUANG_API_TOKEN_HOURS", "12")),
 }
 if YICHUANG["PENDING_OVERDUE_ACTION"] not in {"suspend", "terminate"}:
     raise ImproperlyConfigured("YICHUANG_PENDING_OVERDUE_ACTION must be 'suspend' or 'terminate'.")
