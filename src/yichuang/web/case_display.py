@@ -85,6 +85,7 @@ class TimelineEntry:
     what: str
     reason: str
     to_status: str
+    detail: str = ""
 
 
 def timeline(events: list[CaseEvent]) -> list[TimelineEntry]:
@@ -98,6 +99,9 @@ def timeline(events: list[CaseEvent]) -> list[TimelineEntry]:
             reason=event.reason,
             to_status=str(status_labels.get(event.to_status, ""))
             if event.to_status and event.to_status != event.from_status
+            else "",
+            detail=str((event.data or {}).get("name") or "")
+            if event.kind == "material_added"
             else "",
         )
         for event in events

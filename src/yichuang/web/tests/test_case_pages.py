@@ -259,6 +259,7 @@ def test_case_light_follows_the_due_date(online_item, today, due, expected):
 
 
 def test_a_case_not_yet_accepted_has_no_light(draft):
+    """The page then says 未开始计时 instead of a colour."""
     assert case_display.case_light(case=draft, today=dt.date(2026, 3, 3)) is None
 
 
@@ -411,6 +412,7 @@ def test_upload_a_pdf_for_a_material(client, draft, person, online_item):
     assert stored.material == material
     assert stored.content_type == "application/pdf"
     assert "材料已上传" in text(response)
+    assert '上传材料</strong> <span class="limit-note-inline">申请材料1</span>' in text(response)
     assert text(response).count("check-row is-missing") == 1
 
 
