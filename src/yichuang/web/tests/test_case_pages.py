@@ -743,3 +743,35 @@ def test_apply_for_an_item_not_serving_natural_persons_shows_the_rule(client, pe
     assert response.status_code == 422
     assert "该事项的服务对象不包括此类申请人" in text(response)
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {**APPLY, "on_behalf": "on", "principal_kind": "robot", "principal_id_number": "x"},
+        {**APPLY, "on_behalf": "on", "principal_kind": ApplicantKind.LEGAL_PERSON},
+        {**APPLY, "description": "说" * 5000},
+        {**APPLY, "phone": "\x00"},
+    ],
+    ids=["unknown-kind", "legal-without-number", "too-long", "control-character"],
+)
+def test_bad_application_input_is_a_form_error_never_a_crash(client, online_item, person, payload):
+    login(client, person)
+
+    response = client.post(apply_url(online_item), payload)
+
+    assert response.status_code == 422
+    assert 'class="field-error"' in text(response)
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"number": "n" * 500, "check": "123456"}, {"number": "", "check": ""}, {"check": "\x00" * 6}],
+    ids=["long-number", "empty", "control-characters"],
+)
+def test_bad_lookup_input_is_a_form_error(client, payload):
+    response = client.post("/cases/lookup/", payload)
+
+    assert response.status_code == 200
+    assert 'class="field-error"' in text(response)
