@@ -87,6 +87,8 @@ ROOT_URLCONF = "yichuang.config.urls"
 WSGI_APPLICATION = "yichuang.config.wsgi.application"
 AUTH_USER_MODEL = "identity.User"
 LOGIN_URL = "/accounts/login/"
+# After login each role lands on its own page (web.views_cases.landing decides).
+LOGIN_REDIRECT_URL = "/landing/"
 
 TEMPLATES = [
     {

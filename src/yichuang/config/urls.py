@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,13 @@ admin.site.index_title = _("中心配置")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    # The portal's own page after logout (the admin's registration/logged_out.html would
+    # otherwise win, django.contrib.admin coming first in INSTALLED_APPS).
+    path(
+        "accounts/logout/",
+        auth_views.LogoutView.as_view(template_name="registration/portal_logged_out.html"),
+        name="logout",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("yichuang.cases.urls")),
     path("", include("yichuang.web.urls")),

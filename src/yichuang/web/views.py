@@ -13,6 +13,7 @@ from yichuang.catalog import selectors as catalog_selectors
 from yichuang.catalog.errors import BundleNotFound, ItemNotFound
 from yichuang.catalog.models import MaterialSource
 from yichuang.web import selectors
+from yichuang.web.case_display import online_intake
 from yichuang.web.forms import ItemFilterForm
 from yichuang.web.preferences import large_text_set
 
@@ -67,6 +68,7 @@ def item_guide(request: HttpRequest, code: str) -> HttpResponse:
         "has_shared": any(m.source == MaterialSource.DATA_SHARING for m in materials),
         "stages": catalog_selectors.stages_of(version),
         "windows": list(version.windows.all()),
+        "can_apply_online": online_intake(version),
         "nav_section": "items",
     }
     return render(request, "web/item_guide.html", context)

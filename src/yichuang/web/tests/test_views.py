@@ -71,7 +71,7 @@ def test_home_shows_the_centre_and_entry_points(client, centre, licence):
         assert fact in body
     assert "个人办事" in body and "法人办事" in body
     assert f'href="/items/?department={licence.item.department_id}"' in body
-    assert 'href="/admin/"' in body
+    assert 'href="/accounts/login/"' in body  # one login for applicants and staff
 
 
 def test_home_counts_only_published_items(client, market):

@@ -1,0 +1,188 @@
+"""What the applicant's case pages show about a case: its light, its history in words, and
+the checklist of the item's materials. Read-only helpers over the case engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from yichuang.cases import deadlines
+from yichuang.cases.models import Case, CaseEvent, ExtensionStatus, SubmittedMaterial
+from yichuang.cases.selectors import OPEN_STATUSES
+from yichuang.cases.workflow import Actor, Status, transition_allowed
+from yichuang.catalog.models import Material, MaterialSource, OnlineDepth, ServiceItemVersion
+from yichuang.workdays.calendar import WorkCalendar
+from yichuang.workdays.selectors import calendar_get, count_start_day_default
+
+# What happened, in the applicant's words, for every event kind the services record.
+EVENT_LABELS: dict[str, Any] = {
+    "opened": _("创建申请"),
+    "submitted": _("提交申请"),
+    "resubmitted": _("补正后重新提交"),
+    "material_added": _("上传材料"),
+    "accepted": _("受理"),
+    "accepted_pending": _("容缺受理"),
+    "one_time_notice": _("一次性告知"),
+    "not_accepted": _("不予受理"),
+    "correction_requested": _("要求补正材料"),
+    "supplement_submitted": _("提交补正材料"),
+    "stage_started": _("进入审批环节"),
+    "stage_completed": _("审批环节完成"),
+    "stage_returned": _("退回上一环节"),
+    "task_approved": _("部门审查通过"),
+    "task_rejected": _("部门审查不通过"),
+    "task_correction_requested": _("部门要求补正"),
+    "task_deemed_consent": _("部门超时默认同意"),
+    "suspended": _("暂停计时"),
+    "resumed": _("恢复计时"),
+    "extension_requested": _("申请延期"),
+    "extension_approved": _("批准延期"),
+    "extension_refused": _("不批准延期"),
+    "decided": _("作出审批决定"),
+    "concluded": _("办结"),
+    "withdrawn": _("撤回申请"),
+    "returned": _("退回申请"),
+    "pending_overdue": _("容缺材料逾期未补"),
+    "pending_supplied": _("补齐容缺材料"),
+    "reminder_sent": _("发送提醒"),
+}
+
+LIGHT_LABELS: dict[str, Any] = {
+    deadlines.Light.GREEN: _("正常"),
+    deadlines.Light.YELLOW: _("临近到期"),
+    deadlines.Light.RED: _("已超期"),
+}
+
+# The statuses in which the applicant's uploads are still part of the file.
+UPLOAD_STATUSES = frozenset(
+    {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.CORRECTION_REQUESTED,
+        Status.AWAITING_MATERIALS,
+        Status.ACCEPTED,
+        Status.IN_REVIEW,
+        Status.SUSPENDED,
+        Status.PENDING_DECISION,
+    }
+)
+
+
+def event_label(kind: str) -> str:
+    """The Chinese name of an event kind; an unknown kind is shown as it is."""
+    label = EVENT_LABELS.get(kind)
+    return str(label) if label is not None else kind
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    who: str
+    what: str
+    reason: str
+    to_status: str
+    detail: str = ""
+
+
+def timeline(events: list[CaseEvent]) -> list[TimelineEntry]:
+    status_labels = dict(Status.choices)
+    actor_labels = dict(Actor.choices)
+    return [
+        TimelineEntry(
+            at=event.at,
+            who=event.actor_label or str(actor_labels.get(event.actor_kind, "")),
+            what=event_label(event.kind),
+            reason=event.reason,
+            to_status=str(status_labels.get(event.to_status, ""))
+            if event.to_status and event.to_status != event.from_status
+            else "",
+            detail=str((event.data or {}).get("name") or "")
+            if event.kind == "material_added"
+            else "",
+        )
+        for event in events
+    ]
+
+
+def online_intake(version: ServiceItemVersion) -> bool:
+    """Whether the item may be applied for online (as `case_open` decides)."""
+    intake_bit = 1 << (OnlineDepth.ONLINE_INTAKE - 1)
+    return bool(version.handled_online or version.online_depth & intake_bit)
+
+
+def case_light(
+    *, case: Case, today: dt.date, calendar: WorkCalendar | None = None
+) -> deadlines.Light | None:
+    """The warning light of an open, accepted case; None when no clock runs.
+
+    Uses the case's stored due date, the promised limit plus approved extensions, and the
+    working days used (suspensions left out). Suspensions and extensions are read from
+    `case.suspensions` / `case.extensions` (prefetch them for lists, and pass one
+    `calendar` for the whole list).
+    """
+    if case.status not in OPEN_STATUSES or case.due_date is None or case.accepted_on is None:
+        return None
+    calendar = calendar or calendar_get()
+    periods = [deadlines.Period(start=s.started_on, end=s.ended_on) for s in case.suspensions.all()]
+    extension = sum(
+        e.workdays for e in case.extensions.all() if e.status == ExtensionStatus.APPROVED
+    )
+    used = deadlines.working_days_used(
+        accepted_on=case.accepted_on,
+        today=today,
+        suspensions=periods,
+        calendar=calendar,
+        count_start_day=count_start_day_default(),
+    )
+    return deadlines.light(
+        due=case.due_date,
+        today=today,
+        total_workdays=case.item_version.promised_limit + extension,
+        calendar=calendar,
+        yellow_days_left=settings.YICHUANG["LIGHT_YELLOW_DAYS_LEFT"],
+        yellow_share_used=settings.YICHUANG["LIGHT_YELLOW_SHARE_USED"],
+        used_workdays=used,
+    )
+
+
+def light_label(light: deadlines.Light | None) -> str:
+    return str(LIGHT_LABELS[light]) if light is not None else ""
+
+
+@dataclass
+class ChecklistRow:
+    material: Material
+    handed_in: list[SubmittedMaterial] = field(default_factory=list)
+
+    @property
+    def shared(self) -> bool:
+        return self.material.source == MaterialSource.DATA_SHARING
+
+    @property
+    def missing(self) -> bool:
+        return self.material.required and not self.shared and not self.handed_in
+
+
+def checklist(
+    *, materials: list[Material], submitted: list[SubmittedMaterial]
+) -> tuple[list[ChecklistRow], list[SubmittedMaterial]]:
+    """One row per catalogue material with the files handed in for it, and the files
+    handed in without a catalogue material."""
+    rows = {m.pk: ChecklistRow(material=m) for m in materials}
+    others: list[SubmittedMaterial] = []
+    for item in submitted:
+        row = rows.get(item.material_id) if item.material_id is not None else None
+        if row is None:
+            others.append(item)
+        else:
+            row.handed_in.append(item)
+    return list(rows.values()), others
+
+
+def applicant_may(*, case: Case, to_status: str) -> bool:
+    """Whether the transition table lets the applicant move the case to `to_status`."""
+    return transition_allowed(from_status=case.status, to_status=to_status, by=Actor.APPLICANT)
