@@ -44,9 +44,10 @@ def case_not_found() -> CaseNotFound:
 
 
 def _with_relations(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """With what every case list shows, and what its warning light is computed from."""
     return queryset.select_related(
         "item_version", "item_version__item", "centre", "applicant", "agent"
-    )
+    ).prefetch_related("suspensions", "extensions")
 
 
 def case_visibility(user: Any) -> Q | None:
@@ -138,6 +139,7 @@ def tasks_inbox_for(*, user: Any, status: str = TaskStatus.PENDING) -> QuerySet[
         .select_related(
             "case", "case__item_version", "case__applicant", "case__centre", "stage", "department"
         )
+        .prefetch_related("case__suspensions", "case__extensions")
         .order_by("due_date", "id")
     )
 

@@ -7,16 +7,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from yichuang.cases import deadlines
-from yichuang.cases.models import Case, CaseEvent, ExtensionStatus, SubmittedMaterial
-from yichuang.cases.selectors import OPEN_STATUSES
+from yichuang.cases.models import Case, CaseEvent, SubmittedMaterial
+from yichuang.cases.services import timing
 from yichuang.cases.workflow import Actor, Status, transition_allowed
 from yichuang.catalog.models import Material, MaterialSource, OnlineDepth, ServiceItemVersion
-from yichuang.workdays.calendar import WorkCalendar
-from yichuang.workdays.selectors import calendar_get, count_start_day_default
 
 # What happened, in the applicant's words, for every event kind the services record.
 EVENT_LABELS: dict[str, Any] = {
@@ -114,39 +111,7 @@ def online_intake(version: ServiceItemVersion) -> bool:
     return bool(version.handled_online or version.online_depth & intake_bit)
 
 
-def case_light(
-    *, case: Case, today: dt.date, calendar: WorkCalendar | None = None
-) -> deadlines.Light | None:
-    """The warning light of an open, accepted case; None when no clock runs.
-
-    Uses the case's stored due date, the promised limit plus approved extensions, and the
-    working days used (suspensions left out). Suspensions and extensions are read from
-    `case.suspensions` / `case.extensions` (prefetch them for lists, and pass one
-    `calendar` for the whole list).
-    """
-    if case.status not in OPEN_STATUSES or case.due_date is None or case.accepted_on is None:
-        return None
-    calendar = calendar or calendar_get()
-    periods = [deadlines.Period(start=s.started_on, end=s.ended_on) for s in case.suspensions.all()]
-    extension = sum(
-        e.workdays for e in case.extensions.all() if e.status == ExtensionStatus.APPROVED
-    )
-    used = deadlines.working_days_used(
-        accepted_on=case.accepted_on,
-        today=today,
-        suspensions=periods,
-        calendar=calendar,
-        count_start_day=count_start_day_default(),
-    )
-    return deadlines.light(
-        due=case.due_date,
-        today=today,
-        total_workdays=case.item_version.promised_limit + extension,
-        calendar=calendar,
-        yellow_days_left=settings.YICHUANG["LIGHT_YELLOW_DAYS_LEFT"],
-        yellow_share_used=settings.YICHUANG["LIGHT_YELLOW_SHARE_USED"],
-        used_workdays=used,
-    )
+case_light = timing.case_light
 
 
 def light_label(light: deadlines.Light | None) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import models as db
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from yichuang.cases import selectors as case_selectors
 from yichuang.cases import services as case_services
 from yichuang.cases.errors import CaseNotFound
-from yichuang.cases.models import Case, Extension, Suspension
+from yichuang.cases.models import Case
 from yichuang.cases.workflow import Status
 from yichuang.catalog import selectors as catalog_selectors
 from yichuang.catalog.errors import ItemNotFound
@@ -119,14 +119,7 @@ def _applicant_required(request: HttpRequest) -> Applicant | HttpResponse:
 def _own_cases(person: Applicant, user: Any):
     """The cases the applicant applied for or acts for as agent (with power of attorney)."""
     own = Q(applicant=person) | Q(agent=person, power_of_attorney=True)
-    return (
-        case_selectors.cases_visible_to(user)
-        .filter(own)
-        .prefetch_related(
-            Prefetch("suspensions", queryset=Suspension.objects.order_by("started_on")),
-            Prefetch("extensions", queryset=Extension.objects.order_by("requested_at")),
-        )
-    )
+    return case_selectors.cases_visible_to(user).filter(own)
 
 
 def _own_case(request: HttpRequest, person: Applicant, number: str) -> Case:

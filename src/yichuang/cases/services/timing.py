@@ -156,7 +156,9 @@ def _thresholds() -> dict[str, float]:
     }
 
 
-def case_light(*, case: Case, today: dt.date) -> deadlines.Light | None:
+def case_light(
+    *, case: Case, today: dt.date, calendar: WorkCalendar | None = None
+) -> deadlines.Light | None:
     """The warning light of an open case on `today`: accepted, in review, suspended or
     waiting for the decision. None before acceptance and once decided or closed.
 
@@ -165,7 +167,7 @@ def case_light(*, case: Case, today: dt.date) -> deadlines.Light | None:
     """
     if case.accepted_on is None or case.status not in LIGHTED_STATUSES:
         return None
-    calendar = calendar_get()
+    calendar = calendar or calendar_get()
     suspensions, extensions = _suspensions(case), _approved_extensions(case)
     due = case_deadline(
         case=case, today=today, calendar=calendar, suspensions=suspensions, extensions=extensions
@@ -190,7 +192,9 @@ def case_light(*, case: Case, today: dt.date) -> deadlines.Light | None:
     )
 
 
-def task_light(*, task: Task, today: dt.date) -> deadlines.Light | None:
+def task_light(
+    *, task: Task, today: dt.date, calendar: WorkCalendar | None = None
+) -> deadlines.Light | None:
     """The warning light of an open task on `today` (None once it is decided or cancelled).
 
     Exceeding a task's limit is a violation even when the case is still in time (RULES.md
@@ -198,7 +202,7 @@ def task_light(*, task: Task, today: dt.date) -> deadlines.Light | None:
     """
     if task.status not in OPEN_TASK_STATUSES:
         return None
-    calendar = calendar_get()
+    calendar = calendar or calendar_get()
     suspensions, extensions = _suspensions(task.case), _approved_extensions(task.case)
     due = task_deadline(
         task=task, today=today, calendar=calendar, suspensions=suspensions, extensions=extensions

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -21,14 +20,14 @@ from django.utils.translation import gettext_lazy
 
 from yichuang.cases import deadlines
 from yichuang.cases.errors import CaseNotFound
-from yichuang.cases.models import Case, ExtensionStatus, Task
+from yichuang.cases.models import Case, Task
 from yichuang.cases.selectors import case_events
+from yichuang.cases.services.timing import case_light, task_light
 from yichuang.cases.workflow import Status
 from yichuang.common.errors import DomainError, Forbidden, NotFound
 from yichuang.orgs.models import Role, Staff
 from yichuang.orgs.selectors import staff_for_user
-from yichuang.workdays.calendar import WorkCalendar
-from yichuang.workdays.selectors import calendar_get, count_start_day_default
+from yichuang.workdays.selectors import calendar_get
 
 DESK_ROLES = frozenset({Role.WINDOW_OFFICER, Role.HELPER})
 INBOX_ROLES = frozenset({Role.REVIEWER})
@@ -127,89 +126,17 @@ def light_view(light: deadlines.Light | str | None) -> LightView | None:
     return LightView(colour=str(light), label=str(LIGHT_LABELS[light]))
 
 
-def _thresholds() -> dict[str, Any]:
-    return {
-        "yellow_days_left": settings.YICHUANG["LIGHT_YELLOW_DAYS_LEFT"],
-        "yellow_share_used": settings.YICHUANG["LIGHT_YELLOW_SHARE_USED"],
-    }
-
-
-def _periods(suspensions: Iterable[Any]) -> list[deadlines.Period]:
-    return [deadlines.Period(start=s.started_on, end=s.ended_on) for s in suspensions]
-
-
-def task_light_local(
-    *, task: Task, today: dt.date, calendar: WorkCalendar | None = None
-) -> deadlines.Light | None:
-    """The light of an open task from its stored facts (until `task_light` is on main)."""
-    if task.due_date is None:
-        return None
-    calendar = calendar or calendar_get()
-    used = deadlines.working_days_used(
-        accepted_on=task.started_on,
-        today=today,
-        suspensions=_periods(task.suspensions.all()),
-        calendar=calendar,
-        count_start_day=count_start_day_default(),
-    )
-    return deadlines.light(
-        due=task.due_date,
-        today=today,
-        total_workdays=task.limit_workdays,
-        calendar=calendar,
-        used_workdays=used,
-        **_thresholds(),
-    )
-
-
-def case_light_local(
-    *, case: Case, today: dt.date, calendar: WorkCalendar | None = None
-) -> deadlines.Light | None:
-    """The light of an open case from its stored facts (until `case_light` is on main)."""
-    if case.due_date is None or case.accepted_on is None:
-        return None
-    calendar = calendar or calendar_get()
-    approved = sum(
-        e.workdays for e in case.extensions.all() if e.status == ExtensionStatus.APPROVED
-    )
-    used = deadlines.working_days_used(
-        accepted_on=case.accepted_on,
-        today=today,
-        suspensions=_periods(case.suspensions.all()),
-        calendar=calendar,
-        count_start_day=count_start_day_default(),
-    )
-    return deadlines.light(
-        due=case.due_date,
-        today=today,
-        total_workdays=case.item_version.promised_limit + approved,
-        calendar=calendar,
-        used_workdays=used,
-        **_thresholds(),
-    )
-
-
 def task_lights(*, tasks: Iterable[Task], today: dt.date) -> list[LightView | None]:
-    """The light of each task: by the timing service where it exists, else computed here
-    (the calendar read once for the whole list)."""
-    service = service_or_none("task_light")
-    if service is not None:
-        return [light_view(service(task=task, today=today)) for task in tasks]
+    """The light of each task, the calendar read once for the whole list (prefetch
+    `case__suspensions` and `case__extensions` for lists)."""
     calendar = calendar_get()
-    return [
-        light_view(task_light_local(task=task, today=today, calendar=calendar)) for task in tasks
-    ]
+    return [light_view(task_light(task=t, today=today, calendar=calendar)) for t in tasks]
 
 
 def case_lights(*, cases: Iterable[Case], today: dt.date) -> list[LightView | None]:
-    """The light of each case, like `task_lights`."""
-    service = service_or_none("case_light")
-    if service is not None:
-        return [light_view(service(case=case, today=today)) for case in cases]
+    """The light of each case, like `task_lights` (prefetch `suspensions`, `extensions`)."""
     calendar = calendar_get()
-    return [
-        light_view(case_light_local(case=case, today=today, calendar=calendar)) for case in cases
-    ]
+    return [light_view(case_light(case=c, today=today, calendar=calendar)) for c in cases]
 
 
 # -- the timeline ------------------------------------------------------------------------

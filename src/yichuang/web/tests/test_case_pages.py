@@ -165,7 +165,7 @@ def accepted_case(online_item, person):
         applicant=person,
         status=Status.IN_REVIEW,
         accepted_on=dt.date(2026, 3, 2),
-        due_date=dt.date(2026, 3, 6),
+        due_date=dt.date(2026, 3, 9),  # 5 working days promised
     )
 
 
@@ -188,7 +188,7 @@ def test_lookup_with_the_id_tail_shows_status_and_due_date_only(client, accepted
     assert response.status_code == 200
     assert accepted_case.number in page
     assert "审查中" in page
-    assert "2026年3月6日" in page
+    assert "2026年3月9日" in page
     assert person.name not in page
     assert person.id_number not in page
     assert person.phone not in page
@@ -202,7 +202,7 @@ def test_lookup_with_the_phone_tail_finds_the_case(client, accepted_case, person
 
 
 def test_lookup_shows_the_light_as_dot_and_word(client, accepted_case, person):
-    with clock.frozen(at("2026-03-09")):
+    with clock.frozen(at("2026-03-10")):
         page = text(lookup(client, accepted_case.number, person.id_number[-6:]))
 
     assert 'data-light="red"' in page
@@ -236,15 +236,15 @@ def test_a_short_check_is_a_chinese_form_error(client, accepted_case):
 
 
 @pytest.mark.parametrize(
-    ("today", "due", "expected"),
+    ("today", "promised", "due", "expected"),
     [
-        ("2026-03-03", dt.date(2026, 3, 16), "green"),
-        ("2026-03-05", dt.date(2026, 3, 6), "yellow"),
-        ("2026-03-09", dt.date(2026, 3, 6), "red"),
+        ("2026-03-03", 10, dt.date(2026, 3, 16), "green"),
+        ("2026-03-05", 4, dt.date(2026, 3, 6), "yellow"),
+        ("2026-03-09", 4, dt.date(2026, 3, 6), "red"),
     ],
 )
-def test_case_light_follows_the_due_date(online_item, today, due, expected):
-    online_item.promised_limit = 10
+def test_case_light_follows_the_due_date(online_item, today, promised, due, expected):
+    online_item.promised_limit = promised
     online_item.save(update_fields=["promised_limit"])
     case = case_factories.case(
         item_version=online_item,
