@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router, UploadedFile
+from ninja.responses import Status
 from ninja.security import django_auth
 
 from yichuang.cases import schemas, selectors, services
@@ -331,7 +332,7 @@ def upload_material(
     row = services.case_material_add(
         user=request.user, case=case, content=content, material=_material_of(case, material)
     )
-    return 201, schemas.submitted_material_out(row)
+    return Status(201, schemas.submitted_material_out(row))
 
 
 @router.post("/{number}/accept", response={200: CaseDetailOut, **ACTION_ERRORS}, summary="受理")
