@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -762,3 +763,44 @@ def test_a_refusal_needs_a_reason(client, officer, version, person):
     answer = post(client, f"{URL}/{case.number}/refuse", {"reason": "  "})
 
     assert (answer.status_code, answer.json()["code"]) == (422, "reason_required")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_requests_with_one_key_open_one_case(version, officer):
+    from django.db import connection
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL")
+    clients = [Client(), Client()]
+    for each in clients:
+        each.force_login(officer)
+    barrier = threading.Barrier(len(clients))
+    answers = []
+
+    def send(each: Client) -> None:
+        try:
+            barrier.wait()
+            answers.append(
+                each.post(
+                    URL,
+                    _opening(version),
+                    content_type="application/json",
+                    headers={"Idempotency-Key": "open-at-once"},
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(each,)) for each in clients]
+    with clock.frozen(at("2026-03-03")):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert Case.objects.count() == 1
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].json() == answers[1].json()
+    assert sorted(a.has_header("Idempotent-Replayed") for a in answers) == [False, True]
