@@ -13,9 +13,11 @@ import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router, UploadedFile
 from ninja.responses import Status
@@ -87,7 +89,11 @@ def _request_digest(request: HttpRequest) -> str:
     for part in (request.method or "", request.path):
         digest.update(part.encode())
         digest.update(b"\n")
-    digest.update(request.body)
+    try:
+        digest.update(request.body)
+    except RawPostDataException:
+        # A multipart body was consumed by the form parser (these endpoints take JSON).
+        digest.update(urlencode(sorted(request.POST.lists()), doseq=True).encode())
     return digest.hexdigest()
 
 

@@ -804,3 +804,26 @@ def test_two_concurrent_requests_with_one_key_open_one_case(version, officer):
     assert [a.status_code for a in answers] == [201, 201]
     assert answers[0].json() == answers[1].json()
     assert sorted(a.has_header("Idempotent-Replayed") for a in answers) == [False, True]
+
+
+def test_a_keyed_submission_sent_as_a_form_is_answered_not_crashed(version, person):
+    """With CSRF enforced the form is parsed before the handler reads the body."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(person.user)
+    browser.cookies["csrftoken"] = token = "csrf" * 8
+    headers = {"Idempotency-Key": "f", "X-CSRFToken": token}
+    number = opened_online(version, person).number
+
+    with clock.frozen(at("2026-03-03")):
+        first = browser.post(f"{URL}/{number}/submit", {"x": "1"}, headers=headers)
+        retry = browser.post(f"{URL}/{number}/submit", {"x": "1"}, headers=headers)
+
+    assert (first.status_code, retry.status_code) == (200, 200)
+    assert retry["Idempotent-Replayed"] == "true"
+
+
+def opened_online(version, person) -> Case:
+    with clock.frozen(at("2026-03-02")):
+        return services.case_open(user=person.user, item_version=version, applicant=person)
