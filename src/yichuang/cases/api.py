@@ -105,6 +105,8 @@ def _replay(stored: IdempotencyKey, *, digest: str) -> HttpResponse:
             field="Idempotency-Key",
         )
     if not stored.response_status:
+        # The key and its answer are written in one transaction, so a committed row without
+        # an answer means a row written some other way: never replay an empty answer.
         raise CaseConflict(
             code="idempotency_in_progress", message=_("相同幂等键的请求正在处理中，请稍后重试")
         )
