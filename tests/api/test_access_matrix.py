@@ -1,0 +1,280 @@
+"""Who may do what with a case through the API: every role × every endpoint (issue 3, item 8).
+
+The world: a township centre (the case's centre) under a county centre, and a second
+township under the same county. The item is offered by the township; its review stage
+belongs to one department there ("reviewer with a task"); another department of the same
+township has no part in it. The applicant acts through an agent holding a power of
+attorney. A department task exists only once a case is accepted, so before acceptance
+the reviewer of the item's department sees nothing of it.
+
+Expected answers: 200/201 when allowed; 401 for an anonymous caller; 404 when the caller may
+not see the case (forbidden and missing look the same); 403 when a known staff member who
+may see the case lacks the role for the action; 422 where the services refuse the request
+itself (staff opening without naming the applicant, a centre that does not offer the item).
+
+Adding an endpoint: add one `Endpoint` and one row to `MATRIX`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from yichuang.cases import services
+from yichuang.cases.models import Case
+from yichuang.cases.tests import factories
+from yichuang.catalog.tests import factories as catalog_factories
+from yichuang.common import clock
+from yichuang.identity.models import User
+from yichuang.identity.validation import resident_id_check_character
+from yichuang.orgs.models import Role
+from yichuang.orgs.tests import factories as orgs_factories
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/cases"
+MOMENT = dt.datetime(2026, 3, 2, 2, tzinfo=dt.UTC)  # 10:00 in Shanghai, a Monday
+
+ROLES = (
+    "anonymous",
+    "owner",
+    "other_applicant",
+    "agent",
+    "officer",
+    "officer_elsewhere",
+    "reviewer_with_task",
+    "reviewer_elsewhere",
+    "helper",
+    "leader",
+    "leader_above",
+    "centre_admin",
+    "superuser",
+)
+
+
+def valid_id(n: int) -> str:
+    body = f"15042219900307{n % 1000:03d}"
+    return body + resident_id_check_character(body)
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    version: Any
+    owner: Any
+    agent: Any
+    case: Case | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def format(self, template: str) -> str:
+        return template.format(
+            number=self.case.number if self.case else "",
+            check=self.owner.phone[-6:],
+            material=self.extra.get("material", 0),
+            item=self.version.item.implementation_code,
+        )
+
+
+def _build_world() -> World:
+    county = orgs_factories.centre()
+    township = orgs_factories.centre(parent=county)
+    elsewhere = orgs_factories.centre(parent=county)
+    reviewing = orgs_factories.department(centre=township)
+    other_department = orgs_factories.department(centre=township)
+    version = catalog_factories.published_item(
+        department=reviewing, materials=2, promised_limit=5, handled_online=True
+    )
+    owner = factories.applicant(with_user=True, id_number=valid_id(11))
+    other = factories.applicant(with_user=True, id_number=valid_id(12))
+    agent = factories.applicant(with_user=True, id_number=valid_id(13))
+
+    def staff(centre, *roles, department=None) -> User:
+        return orgs_factories.staff(centre=centre, roles=roles, department=department).user
+
+    users = {
+        "anonymous": None,
+        "owner": owner.user,
+        "other_applicant": other.user,
+        "agent": agent.user,
+        "officer": staff(township, Role.WINDOW_OFFICER),
+        "officer_elsewhere": staff(elsewhere, Role.WINDOW_OFFICER),
+        "reviewer_with_task": staff(township, Role.REVIEWER, department=reviewing),
+        "reviewer_elsewhere": staff(township, Role.REVIEWER, department=other_department),
+        "helper": staff(township, Role.HELPER),
+        "leader": staff(township, Role.LEADER),
+        "leader_above": staff(county, Role.LEADER),
+        "centre_admin": staff(township, Role.CENTRE_ADMIN),
+        "superuser": User.objects.create_superuser(username="root", password="x"),
+    }
+    return World(users=users, version=version, owner=owner, agent=agent)
+
+
+# -- the case each endpoint is tried on ----------------------------------------------------
+
+
+def _submitted(world: World) -> Case:
+    """Opened at the township's window for the owner, through the agent."""
+    return services.case_open(
+        user=world.users["officer"],
+        item_version=world.version,
+        applicant=world.owner,
+        agent=world.agent,
+        power_of_attorney=True,
+    )
+
+
+def _complete(world: World) -> Case:
+    case = _submitted(world)
+    for material in world.version.materials.all():
+        row = services.case_material_add(
+            user=world.users["officer"], case=case, content=factories.PDF, material=material
+        )
+        world.extra["material"] = row.pk
+    return case
+
+
+def _in_review(world: World) -> Case:
+    """Accepted: the reviewing department has a task."""
+    return services.case_accept(user=world.users["officer"], case=_complete(world))
+
+
+def _draft(world: World) -> Case:
+    """Opened online by the agent for the owner."""
+    return services.case_open(
+        user=world.users["agent"],
+        item_version=world.version,
+        applicant=world.owner,
+        power_of_attorney=True,
+    )
+
+
+def _no_case(world: World) -> None:
+    return None
+
+
+def _person(channel: str) -> Callable[[World], dict[str, Any]]:
+    def body(world: World) -> dict[str, Any]:
+        return {
+            "item": world.version.item.implementation_code,
+            "channel": channel,
+            "applicant": {"kind": "natural_person", "id_number": valid_id(99), "name": "王小明"},
+        }
+
+    return body
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str  # formatted by World.format
+    case: Callable[[World], Case | None]
+    body: Callable[[World], dict[str, Any]] | None = None
+    multipart: bool = False
+
+
+ENDPOINTS = {
+    "lookup": Endpoint("GET", "/lookup?number={number}&check={check}", _in_review),
+    "list": Endpoint("GET", "", _in_review),
+    "detail": Endpoint("GET", "/{number}", _in_review),
+    "events": Endpoint("GET", "/{number}/events", _in_review),
+    "material_file": Endpoint("GET", "/{number}/materials/{material}/file", _in_review),
+    "open_self": Endpoint("POST", "", _no_case, body=lambda w: {"item": w.format("{item}")}),
+    "open_at_window": Endpoint("POST", "", _no_case, body=_person("window")),
+    "open_assisted": Endpoint("POST", "", _no_case, body=_person("assisted")),
+    "submit": Endpoint("POST", "/{number}/submit", _draft),
+    "upload": Endpoint("POST", "/{number}/materials", _submitted, multipart=True),
+    "accept": Endpoint("POST", "/{number}/accept", _complete),
+    "one_time_notice": Endpoint("POST", "/{number}/one-time-notice", _submitted, body=lambda w: {}),
+    "refuse": Endpoint("POST", "/{number}/refuse", _submitted, body=lambda w: {"reason": "不符"}),
+}
+
+# fmt: off
+MATRIX = {
+    #                  anon owner other agent offcr offEl revTk revEl helpr leadr ldAbv admin super
+    "lookup":          (200, 200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200),
+    "list":            (401, 200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200,  200),
+    "detail":          (401, 200,  404,  200,  200,  404,  200,  404,  200,  200,  200,  200,  200),
+    "events":          (401, 200,  404,  200,  200,  404,  200,  404,  200,  200,  200,  200,  200),
+    "material_file":   (401, 200,  404,  200,  200,  404,  200,  404,  200,  200,  200,  200,  200),
+    "open_self":       (401, 201,  201,  201,  422,  422,  422,  422,  422,  422,  422,  422,  403),
+    "open_at_window":  (401, 403,  403,  403,  201,  422,  403,  403,  403,  403,  403,  403,  403),
+    "open_assisted":   (401, 403,  403,  403,  201,  422,  403,  403,  201,  403,  403,  403,  403),
+    "submit":          (401, 200,  404,  200,  200,  404,  404,  404,  403,  403,  404,  403,  404),
+    "upload":          (401, 201,  404,  201,  201,  404,  404,  404,  403,  403,  404,  403,  404),
+    "accept":          (401, 404,  404,  404,  200,  404,  404,  404,  403,  403,  404,  403,  404),
+    "one_time_notice": (401, 404,  404,  404,  200,  404,  404,  404,  403,  403,  404,  403,  404),
+    "refuse":          (401, 404,  404,  404,  200,  404,  404,  404,  403,  403,  404,  403,  404),
+}
+# fmt: on
+
+CELLS = [
+    pytest.param(endpoint, role, statuses[i], id=f"{endpoint}-{role}")
+    for endpoint, statuses in MATRIX.items()
+    for i, role in enumerate(ROLES)
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_the_matrix_covers_every_endpoint_and_role():
+    assert set(MATRIX) == set(ENDPOINTS)
+    assert {len(row) for row in MATRIX.values()} == {len(ROLES)}
+
+
+def _call(client, endpoint: Endpoint, world: World):
+    path = URL + world.format(endpoint.path)
+    if endpoint.method == "GET":
+        return client.get(path)
+    if endpoint.multipart:
+        return client.post(path, {"file": SimpleUploadedFile("scan.pdf", factories.PDF)})
+    body = endpoint.body(world) if endpoint.body else {}
+    return client.post(path, body, content_type="application/json")
+
+
+@pytest.mark.parametrize(("endpoint", "role", "expected"), CELLS)
+def test_each_role_gets_the_answer_its_access_allows(client, endpoint, role, expected):
+    with clock.frozen(MOMENT):
+        world = _build_world()
+        world.case = ENDPOINTS[endpoint].case(world)
+        user = world.users[role]
+        if user is not None:
+            client.force_login(user)
+
+        answer = _call(client, ENDPOINTS[endpoint], world)
+
+    assert answer.status_code == expected, answer.content[:300]
+
+
+# Who finds the accepted case in their list (GET /api/v1/cases).
+LISTED = {
+    "owner",
+    "agent",
+    "officer",
+    "reviewer_with_task",
+    "helper",
+    "leader",
+    "leader_above",
+    "centre_admin",
+    "superuser",
+}
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_the_list_shows_the_case_exactly_to_those_who_may_read_it(client, role):
+    with clock.frozen(MOMENT):
+        world = _build_world()
+        case = _in_review(world)
+        client.force_login(world.users[role])
+
+        numbers = [c["number"] for c in client.get(URL).json()["items"]]
+
+    assert (case.number in numbers) == (role in LISTED)
