@@ -21,7 +21,6 @@ from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router, UploadedFile
 from ninja.responses import Status
-from ninja.security import django_auth
 
 from yichuang.cases import schemas, selectors, services
 from yichuang.cases.errors import CaseConflict, CaseError, CaseForbidden
@@ -42,6 +41,7 @@ from yichuang.cases.services.materials import upload_limit
 from yichuang.catalog.models import Material
 from yichuang.catalog.selectors import item_get_published
 from yichuang.common import clock
+from yichuang.common.auth import API_AUTH
 from yichuang.common.schemas import ErrorOut
 from yichuang.identity.services import applicant_get_or_create
 from yichuang.orgs.selectors import staff_for_user
@@ -49,7 +49,7 @@ from yichuang.workdays.selectors import calendar_get
 
 # The authentication of every endpoint but the public lookup: the browser's session for
 # now; one name so that the bearer-token authentication can replace it in one place.
-AUTH = [django_auth]
+AUTH = API_AUTH
 
 router = Router(tags=["办件"], auth=AUTH)
 

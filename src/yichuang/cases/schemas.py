@@ -1,7 +1,7 @@
 """API schemas of the case engine, and the functions that render a case for one reader.
 
 Identity numbers are shown as the reader may see them (`identity.access.id_number_for`);
-lights are computed when rendered (`cases.lights`), never stored.
+lights are computed when rendered (`cases.services.timing`), never stored.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from yichuang.cases.lights import case_light, task_light
 from yichuang.cases.models import (
     Case,
     CaseEvent,
@@ -25,6 +24,7 @@ from yichuang.cases.models import (
     SuspensionKind,
     TaskStatus,
 )
+from yichuang.cases.services.timing import case_light, task_light
 from yichuang.cases.workflow import Actor, Status
 from yichuang.catalog.models import Material
 from yichuang.identity.access import id_number_for

@@ -39,9 +39,14 @@ class BearerTokenAuth(HttpBearer):
 class SessionCsrfAuth(SessionAuth):
     """django-ninja's `django_auth`, except that a request without a logged-in session is
     simply unauthenticated (401) instead of failing the CSRF check first (403): there is
-    no session to forge. With a session, unsafe methods still need the CSRF token."""
+    no session to forge. With a session, unsafe methods still need the CSRF token.
+
+    A request that presents an `Authorization` header is an API client: its token decides,
+    and a wrong token is 401 even when a session cookie comes along."""
 
     def __call__(self, request: HttpRequest) -> Any:
+        if request.headers.get("Authorization"):
+            return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None

@@ -13,6 +13,7 @@ from django.db import connection
 
 from yichuang.common import clock
 from yichuang.identity.models import ApiToken, LoginThrottle, User
+from yichuang.orgs.tests import factories as orgs_factories
 
 URL = "/api/v1/auth/token"
 MESSAGES = "/api/v1/messages"
@@ -342,3 +343,13 @@ def test_concurrent_failures_past_the_limit_lock_the_name():
 
     assert sorted(statuses) == [401] * 5 + [429] * 2
     assert login(Client(), "officer1", PASSWORD).status_code == 429
+
+
+def test_a_wrong_bearer_token_is_refused_even_with_a_session(client):
+    member = orgs_factories.staff()
+    client.force_login(member.user)
+
+    with_session = client.get("/api/v1/cases")
+    with_bad_token = client.get("/api/v1/cases", HTTP_AUTHORIZATION="Bearer not-a-token")
+
+    assert (with_session.status_code, with_bad_token.status_code) == (200, 401)
