@@ -278,3 +278,23 @@ def test_the_result_is_held_until_the_pending_materials_are_in(version, officer)
         case = services.case_conclude(user=officer, case=case, result_name="许可证")
 
     assert case.status == Status.CONCLUDED
+
+
+def test_the_daily_command_sweeps_and_reports_every_count(version, officer, capsys):
+    from django.core.management import call_command
+
+    _accept_pending(officer, _case_with_key_material(officer, version), _materials(version)[1])
+
+    with clock.frozen(at("2026-03-10", 1)):
+        call_command("sweep_cases", "--today", "2026-03-10")
+
+    out = capsys.readouterr().out
+    assert "pending_overdue: 1" in out
+    assert "pending_reminders: 0" in out
+
+
+def test_the_daily_command_refuses_a_bad_date():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("sweep_cases", "--today", "2026-02-30")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from yichuang.cases.services.pending import cases_sweep
 from yichuang.common import clock
+from yichuang.notifications.services import pending_reminders_send
 
 
 class Command(BaseCommand):
@@ -30,5 +31,6 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(_("日期格式应为 YYYY-MM-DD")) from error
         counts = cases_sweep(today=today)
+        counts["pending_reminders"] = pending_reminders_send(today=today)
         for name, count in counts.items():
             self.stdout.write(f"{name}: {count}")
