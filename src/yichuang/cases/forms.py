@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from yichuang.cases.models import SuspensionKind
+from yichuang.cases.models import Delivery, Outcome, SuspensionKind
 from yichuang.catalog.models import Material, ServiceItemVersion
 from yichuang.common import clock
 from yichuang.common.errors import DomainError
@@ -188,8 +188,10 @@ class PendingAcceptForm(forms.Form):
     )
     supply_by = forms.DateField(
         label=_("补交期限"),
+        required=False,
+        help_text=_("留空则为承诺办结日期；不能晚于承诺办结日期"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": _("请填写补交期限"), "invalid": _("请填写有效的日期")},
+        error_messages={"invalid": _("请填写有效的日期")},
     )
 
     def __init__(self, *args: Any, pendable: Any, **kwargs: Any) -> None:
@@ -206,7 +208,7 @@ class PendingAcceptForm(forms.Form):
 
     def clean_supply_by(self) -> Any:
         value = self.cleaned_data["supply_by"]
-        if value < clock.today():
+        if value is not None and value < clock.today():
             raise forms.ValidationError(_("补交期限不能早于今天"))
         return value
 
@@ -217,8 +219,9 @@ class OpinionForm(forms.Form):
     )
 
 
-class TaskCorrectionForm(forms.Form):
-    """补正: what to correct, per material and in general."""
+class CorrectionForm(forms.Form):
+    """补正 (online pre-review at the window, or a department in review): what to correct,
+    one note per material and a general note."""
 
     note = forms.CharField(
         label=_("其他补正要求"), max_length=2000, required=False, widget=forms.Textarea({"rows": 2})
@@ -290,3 +293,53 @@ class ExtensionDecideForm(forms.Form):
         error_messages={"required": _("请选择是否批准")},
     )
     note = forms.CharField(label=_("审批意见"), max_length=2000, required=False)
+
+
+class ResumeForm(forms.Form):
+    """恢复计时: ends the running special procedure; nothing to fill in."""
+
+
+class DecideForm(forms.Form):
+    """作出决定: 准予许可, or 不予许可 with the reason the applicant is given in writing."""
+
+    outcome = forms.ChoiceField(
+        label=_("决定"),
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择决定"), "invalid_choice": _("请选择决定")},
+    )
+    reason = forms.CharField(
+        label=_("理由（不予许可时必填）"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("outcome") == Outcome.REFUSED and not data.get("reason", "").strip():
+            self.add_error("reason", _("请填写不予许可的理由"))
+        return data
+
+
+class ConcludeForm(forms.Form):
+    """出具结果并办结: the result's name and number, and how it reaches the applicant."""
+
+    result_name = forms.CharField(label=_("结果名称"), max_length=200, required=False)
+    result_number = forms.CharField(label=_("结果文号"), max_length=100, required=False)
+    delivery = forms.ChoiceField(
+        label=_("送达方式"),
+        choices=Delivery.choices,
+        initial=Delivery.PICKUP,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择送达方式"), "invalid_choice": _("送达方式无效")},
+    )
+    tracking_number = forms.CharField(
+        label=_("快递单号（邮寄送达时必填）"), max_length=60, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("delivery") == Delivery.POST and not data.get("tracking_number", "").strip():
+            self.add_error("tracking_number", _("邮寄送达须填写快递单号"))
+        return data

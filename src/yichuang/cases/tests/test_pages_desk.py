@@ -9,11 +9,19 @@ import pytest
 from django.urls import reverse
 
 from yichuang.cases import services
-from yichuang.cases.models import Case, Channel, NoticeKind, SubmittedMaterial
+from yichuang.cases.models import (
+    Case,
+    Channel,
+    Decision,
+    NoticeKind,
+    Result,
+    SubmittedMaterial,
+    TaskStatus,
+)
 from yichuang.cases.tests import factories
 from yichuang.cases.workflow import Status
 from yichuang.catalog import services as catalog_services
-from yichuang.catalog.models import Material, MaterialSource
+from yichuang.catalog.models import HandlingKind, Material, MaterialSource
 from yichuang.catalog.tests import factories as catalog_factories
 from yichuang.common import clock
 from yichuang.identity.models import Applicant, ApplicantKind
@@ -455,76 +463,484 @@ def test_the_timeline_labels_events_in_chinese(client, case, version, officer):
     assert 'data-event="提交材料"' in page
 
 
-# -- accept with pending materials (容缺受理), shown only where the service takes them ------
+# -- accept with pending materials (容缺受理) ---------------------------------------------
 
 
-def test_the_pending_panel_is_hidden_when_case_accept_takes_no_pending(
-    client, case, officer, monkeypatch
-):
-    def case_accept(*, user, case):
-        raise AssertionError("not called")
+def pending_data(case, *materials_, **overrides):
+    data = {
+        "pending": [m.pk for m in materials_],
+        "signed_by_name": case.applicant.name,
+        "signed_by_id_number": case.applicant.id_number,
+        "supply_by": "",
+    }
+    data.update(overrides)
+    return data
 
-    monkeypatch.setattr(services, "case_accept", case_accept)
+
+def test_the_pending_panel_offers_the_missing_pendable_material(client, case, version, officer):
+    hand_in(officer, case, version, 1, 2)
     client.force_login(officer)
 
     response = client.get(desk_case_url(case))
 
-    assert 'id="pending-form"' not in response.content.decode()
+    page = response.content.decode()
+    panel = page[page.index('id="pending-form"') :]
+    panel = panel[: panel.index("</form>")]
+    assert "申请材料3" in panel
+    assert "申请材料1" not in panel
 
 
-def test_the_pending_panel_calls_case_accept_with_the_commitment(
-    client, case, version, officer, monkeypatch
+def test_accepting_with_a_pending_material_signs_the_commitment_until_the_due_date(
+    client, case, version, officer
 ):
-    calls = []
-
-    def case_accept(
-        *, user, case, pending=(), signed_by_name="", signed_by_id_number="", supply_by=None
-    ):
-        calls.append((list(pending), signed_by_name, signed_by_id_number, supply_by))
-        return case
-
-    monkeypatch.setattr(services, "case_accept", case_accept)
     hand_in(officer, case, version, 1, 2)
     pendable = materials(version, 3)[0]
     client.force_login(officer)
-    page = client.get(desk_case_url(case)).content.decode()
 
     response = client.post(
-        reverse("cases:accept_pending", args=[case.number]),
-        {
-            "pending": [pendable.pk],
-            "signed_by_name": "张三",
-            "signed_by_id_number": valid_id(905),
-            "supply_by": "2026-03-06",
-        },
+        reverse("cases:accept_pending", args=[case.number]), pending_data(case, pendable)
     )
 
-    assert 'id="pending-form"' in page
+    case.refresh_from_db()
+    commitment = case.commitments.get()
     assert response.status_code == 302
-    assert calls == [([pendable], "张三", valid_id(905), dt.date(2026, 3, 6))]
+    assert case.status == Status.IN_REVIEW
+    assert list(commitment.materials.all()) == [pendable]
+    assert (commitment.signed_by_name, commitment.supply_by) == (
+        case.applicant.name,
+        case.due_date,
+    )
+    assert case.notices.get().kind == NoticeKind.PENDING_MATERIALS
 
 
-def test_the_pending_panel_refuses_a_material_that_is_not_pendable(
-    client, case, version, officer, monkeypatch
-):
-    def case_accept(*, user, case, pending=(), **commitment):
-        raise AssertionError("not called")
-
-    monkeypatch.setattr(services, "case_accept", case_accept)
+def test_a_supply_date_after_the_due_date_is_refused_in_chinese(client, case, version, officer):
+    hand_in(officer, case, version, 1, 2)
     client.force_login(officer)
 
     response = client.post(
         reverse("cases:accept_pending", args=[case.number]),
-        {
-            "pending": [materials(version, 1)[0].pk],
-            "signed_by_name": "张三",
-            "signed_by_id_number": valid_id(905),
-            "supply_by": "2026-03-06",
-        },
+        pending_data(case, materials(version, 3)[0], supply_by="2026-12-31"),
+    )
+
+    assert "补交期限须在今天至承诺办结日期" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).status == Status.SUBMITTED
+
+
+def test_a_commitment_signed_by_a_stranger_is_refused_in_chinese(client, case, version, officer):
+    hand_in(officer, case, version, 1, 2)
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("cases:accept_pending", args=[case.number]),
+        pending_data(case, materials(version, 3)[0], signed_by_id_number=valid_id(905)),
+    )
+
+    assert "承诺书须由申请人本人" in response.content.decode()
+    assert not case.commitments.exists()
+
+
+def test_the_pending_panel_refuses_a_material_that_is_not_pendable(client, case, version, officer):
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("cases:accept_pending", args=[case.number]),
+        pending_data(case, materials(version, 1)[0]),
     )
 
     assert response.status_code == 200
     assert "所选材料不可容缺" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).status == Status.SUBMITTED
+
+
+@pytest.fixture
+def accepted_pending(case, version, officer):
+    """The case accepted with material 3 pending."""
+    hand_in(officer, case, version, 1, 2)
+    return services.case_accept(
+        user=officer,
+        case=case,
+        pending=materials(version, 3),
+        signed_by_name=case.applicant.name,
+        signed_by_id_number=case.applicant.id_number,
+    )
+
+
+def test_the_commitment_shows_its_materials_date_and_that_it_is_open(
+    client, accepted_pending, officer
+):
+    client.force_login(officer)
+
+    response = client.get(desk_case_url(accepted_pending))
+
+    page = response.content.decode()
+    section = page[page.index('id="commitments"') :]
+    assert "申请材料3" in section
+    assert accepted_pending.due_date.isoformat() in section
+    assert 'data-commitment="open"' in section
+    assert "待补交" in section
+
+
+def test_scanning_the_pending_material_fulfils_the_commitment(
+    client, accepted_pending, version, officer
+):
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("cases:material_upload", args=[accepted_pending.number]),
+        {"material": materials(version, 3)[0].pk, "file": _upload("late.pdf", factories.PDF)},
+        follow=True,
+    )
+
+    assert accepted_pending.commitments.get().fulfilled_at is not None
+    assert 'data-commitment="fulfilled"' in response.content.decode()
+    assert 'data-event="容缺材料已补齐"' in response.content.decode()
+
+
+# -- online pre-review (预审): 要求补正 ----------------------------------------------------
+
+
+@pytest.fixture
+def online_case(version):
+    person = factories.applicant(with_user=True)
+    case = services.case_open(user=person.user, item_version=version, applicant=person)
+    return services.case_submit(user=person.user, case=case)
+
+
+@pytest.fixture(autouse=True)
+def _online(version):
+    version.handled_online = True
+    version.save(update_fields=["handled_online"])
+
+
+def test_a_submitted_online_case_offers_the_correction_request(client, online_case, officer):
+    client.force_login(officer)
+
+    response = client.get(desk_case_url(online_case))
+
+    assert 'id="correction-form"' in response.content.decode()
+
+
+def test_a_case_opened_at_the_window_has_no_correction_request(client, case, officer):
+    client.force_login(officer)
+
+    response = client.get(desk_case_url(case))
+
+    assert 'id="correction-form"' not in response.content.decode()
+
+
+def test_a_correction_request_lists_each_material_note_and_the_general_note(
+    client, online_case, version, officer
+):
+    first = materials(version, 1)[0]
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("cases:request_correction", args=[online_case.number]),
+        {f"item_{first.pk}": "复印件不清晰", "note": "申请表缺少签名"},
+        follow=True,
+    )
+
+    notice = online_case.notices.get()
+    assert notice.kind == NoticeKind.CORRECTION
+    assert [(i["name"], i["note"]) for i in notice.body["items"]] == [
+        ("申请材料1", "复印件不清晰"),
+        ("申请表", "申请表缺少签名"),
+    ]
+    assert Case.objects.get(pk=online_case.pk).status == Status.CORRECTION_REQUESTED
+    assert "补正材料通知书" in response.content.decode()
+
+
+def test_an_empty_correction_request_is_refused_in_chinese(client, online_case, officer):
+    client.force_login(officer)
+
+    response = client.post(reverse("cases:request_correction", args=[online_case.number]), {})
+
+    assert "请至少填写一项补正要求" in response.content.decode()
+    assert Case.objects.get(pk=online_case.pk).status == Status.SUBMITTED
+
+
+# -- 即办件 at the window: decided and concluded in one step -------------------------------
+
+
+@pytest.fixture
+def immediate_case(version, officer):
+    """An accepted 即办件 whose three required materials are in."""
+    version.handling_kind = HandlingKind.IMMEDIATE
+    version.result_name = "食品经营许可证"
+    version.save(update_fields=["handling_kind", "result_name"])
+    case = services.case_open(user=officer, item_version=version, applicant=factories.applicant())
+    hand_in(officer, case, version, 1, 2, 3)
+    return services.case_accept(user=officer, case=case)
+
+
+def conclude_data(**overrides):
+    data = {"result_name": "", "result_number": "", "delivery": "pickup", "tracking_number": ""}
+    data.update(overrides)
+    return data
+
+
+def test_an_accepted_immediate_case_offers_to_conclude_with_the_result_name(
+    client, immediate_case, officer
+):
+    client.force_login(officer)
+
+    response = client.get(desk_case_url(immediate_case))
+
+    page = response.content.decode()
+    assert 'id="window-conclude-form"' in page
+    assert 'value="食品经营许可证"' in page
+
+
+def test_an_immediate_case_is_approved_and_concluded_in_one_step(client, immediate_case, officer):
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("cases:window_conclude", args=[immediate_case.number]),
+        conclude_data(result_number="JY115042200001"),
+        follow=True,
+    )
+
+    case = Case.objects.get(pk=immediate_case.pk)
+    assert case.status == Status.CONCLUDED
+    assert case.decision.outcome == "approved"
+    assert (case.result.name, case.result.number, case.result.delivery) == (
+        "食品经营许可证",
+        "JY115042200001",
+        "pickup",
+    )
+    assert 'data-event="办结"' in response.content.decode()
+
+
+def test_delivery_by_post_needs_the_tracking_number_and_nothing_changes(
+    client, immediate_case, officer
+):
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("cases:window_conclude", args=[immediate_case.number]),
+        conclude_data(delivery="post"),
+    )
+
+    assert "邮寄送达须填写快递单号" in response.content.decode()
+    assert Case.objects.get(pk=immediate_case.pk).status == Status.ACCEPTED
+
+
+def test_a_failed_conclusion_leaves_no_decision_behind(client, immediate_case, officer):
+    immediate_case.item_version.result_name = ""
+    immediate_case.item_version.save(update_fields=["result_name"])
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("cases:window_conclude", args=[immediate_case.number]), conclude_data()
+    )
+
+    case = Case.objects.get(pk=immediate_case.pk)
+    assert "请填写结果名称" in response.content.decode()
+    assert case.status == Status.ACCEPTED
+    assert not Decision.objects.filter(case=case).exists()
+
+
+def test_an_immediate_case_with_a_pending_material_out_is_only_decided(client, version, officer):
+    version.handling_kind = HandlingKind.IMMEDIATE
+    version.result_name = "食品经营许可证"
+    version.save(update_fields=["handling_kind", "result_name"])
+    case = services.case_open(user=officer, item_version=version, applicant=factories.applicant())
+    hand_in(officer, case, version, 1, 2)
+    services.case_accept(
+        user=officer,
+        case=case,
+        pending=materials(version, 3),
+        signed_by_name=case.applicant.name,
+        signed_by_id_number=case.applicant.id_number,
+    )
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("cases:window_conclude", args=[case.number]), conclude_data(), follow=True
+    )
+
+    case.refresh_from_db()
+    assert case.status == Status.APPROVED
+    assert not Result.objects.filter(case=case).exists()
+    assert "data-result-held" in response.content.decode()
+
+
+def test_refusing_an_immediate_case_needs_a_reason(client, immediate_case, officer):
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("cases:window_refuse", args=[immediate_case.number]), {"reason": ""}
+    )
+
+    assert "请填写理由" in response.content.decode()
+    assert Case.objects.get(pk=immediate_case.pk).status == Status.ACCEPTED
+
+
+def test_refusing_an_immediate_case_records_the_decision_with_the_reason(
+    client, immediate_case, officer
+):
+    client.force_login(officer)
+
+    client.post(
+        reverse("cases:window_refuse", args=[immediate_case.number]),
+        {"reason": "经营场所不符合要求"},
+    )
+
+    case = Case.objects.get(pk=immediate_case.pk)
+    assert case.status == Status.REFUSED
+    assert (case.decision.outcome, case.decision.reason) == ("refused", "经营场所不符合要求")
+
+
+def test_a_helper_may_not_decide_at_the_window(client, immediate_case, version):
+    helper = orgs_factories.staff(roles=(Role.HELPER,), centre=version.item.centre).user
+    client.force_login(helper)
+
+    response = client.post(
+        reverse("cases:window_conclude", args=[immediate_case.number]), conclude_data()
+    )
+
+    assert response.status_code == 403
+    assert Case.objects.get(pk=immediate_case.pk).status == Status.ACCEPTED
+
+
+# -- the result window (出件): issue the result of a decided case and conclude ------------
+
+
+def test_a_refused_case_gets_the_refusal_decision_by_post_and_is_concluded(
+    client, immediate_case, officer
+):
+    services.case_decide(user=officer, case=immediate_case, outcome="refused", reason="不符合条件")
+    client.force_login(officer)
+    page = client.get(desk_case_url(immediate_case)).content.decode()
+
+    client.post(
+        reverse("cases:result_issue", args=[immediate_case.number]),
+        conclude_data(delivery="post", tracking_number="SF1234567890"),
+    )
+
+    case = Case.objects.get(pk=immediate_case.pk)
+    assert 'id="result-form"' in page
+    assert case.status == Status.CONCLUDED
+    assert (case.result.name, case.result.tracking_number) == ("不予行政许可决定书", "SF1234567890")
+
+
+def test_decided_cases_wait_at_the_result_window_on_the_desk(client, immediate_case, officer):
+    services.case_decide(user=officer, case=immediate_case, outcome="approved")
+    client.force_login(officer)
+
+    response = client.get("/desk/")
+
+    page = response.content.decode()
+    assert immediate_case.number in page[page.index('id="result-cases"') :]
+
+
+# -- a correction asked for in review (补正), supplied at the window -----------------------
+
+
+@pytest.fixture
+def corrected_in_review(case, version, officer):
+    """The case accepted; its department asked for a correction of material 2."""
+    hand_in(officer, case, version, 1, 2, 3)
+    services.case_accept(user=officer, case=case)
+    task = case.tasks.get()
+    reviewer = factories.reviewer(department=task.department)
+    services.task_request_correction(
+        user=reviewer, task=task, items=[(materials(version, 2)[0], "缺少公章")]
+    )
+    return Case.objects.get(pk=case.pk)
+
+
+def test_the_desk_shows_what_the_department_asked_to_correct(client, corrected_in_review, officer):
+    client.force_login(officer)
+
+    response = client.get(desk_case_url(corrected_in_review))
+
+    page = response.content.decode()
+    assert 'id="supplement-form"' in page
+    assert "申请材料2：缺少公章" in page
+
+
+def test_the_supplement_needs_a_new_scan_first(client, corrected_in_review, officer):
+    client.force_login(officer)
+
+    response = client.post(reverse("cases:supplement_received", args=[corrected_in_review.number]))
+
+    assert "请先上传补正材料" in response.content.decode()
+    assert Case.objects.get(pk=corrected_in_review.pk).status == Status.SUSPENDED
+
+
+def test_a_scanned_supplement_restarts_the_review(client, corrected_in_review, version, officer):
+    client.force_login(officer)
+    with clock.frozen(MONDAY + dt.timedelta(hours=1)):
+        client.post(
+            reverse("cases:material_upload", args=[corrected_in_review.number]),
+            {"material": materials(version, 2)[0].pk, "file": _upload("fixed.pdf", factories.PDF)},
+        )
+
+        client.post(reverse("cases:supplement_received", args=[corrected_in_review.number]))
+
+    case = Case.objects.get(pk=corrected_in_review.pk)
+    assert case.status == Status.IN_REVIEW
+    assert case.tasks.get().status == TaskStatus.PENDING
+
+
+# -- notices as PDF ----------------------------------------------------------------------
+
+
+def test_each_notice_links_to_its_pdf(client, immediate_case, officer):
+    client.force_login(officer)
+
+    response = client.get(desk_case_url(immediate_case))
+
+    notice = immediate_case.notices.get()
+    assert reverse("cases:notice_file", args=[immediate_case.number, notice.pk]) in (
+        response.content.decode()
+    )
+
+
+def test_the_notice_pdf_is_served_inline_to_the_officer(client, immediate_case, officer, settings):
+    if not settings.YICHUANG["PDF_FONT"]:
+        pytest.skip("no CJK font installed (fonts-noto-cjk)")
+    notice = immediate_case.notices.get()
+    client.force_login(officer)
+
+    response = client.get(reverse("cases:notice_file", args=[immediate_case.number, notice.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline")
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_without_a_cjk_font_the_notice_is_a_chinese_503_page(
+    client, immediate_case, officer, settings
+):
+    settings.YICHUANG = {**settings.YICHUANG, "PDF_FONT": ""}
+    notice = immediate_case.notices.get()
+    client.force_login(officer)
+
+    response = client.get(reverse("cases:notice_file", args=[immediate_case.number, notice.pk]))
+
+    assert response.status_code == 503
+    assert "服务器未安装中文字体" in response.content.decode()
+
+
+def test_a_notice_of_a_case_of_another_centre_is_not_found(client, immediate_case):
+    notice = immediate_case.notices.get()
+    client.force_login(orgs_factories.staff(centre=orgs_factories.centre()).user)
+
+    response = client.get(reverse("cases:notice_file", args=[immediate_case.number, notice.pk]))
+
+    assert response.status_code == 404
+
+
+def test_a_notice_of_another_case_is_not_found_under_this_case(client, immediate_case, case):
+    other = factories.notice(case=case, kind=NoticeKind.ACCEPTANCE)
+    client.force_login(orgs_factories.staff(centre=case.centre).user)
+
+    response = client.get(reverse("cases:notice_file", args=[immediate_case.number, other.pk]))
+
+    assert response.status_code == 404
 
 
 # -- material files ----------------------------------------------------------------------

@@ -7,9 +7,18 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from yichuang.cases.models import Stage, SubmittedMaterial, Task, TaskStatus
+from yichuang.cases.models import (
+    Case,
+    Extension,
+    ExtensionStatus,
+    NoticeKind,
+    Stage,
+    SubmittedMaterial,
+    Suspension,
+    Task,
+    TaskStatus,
+)
 from yichuang.cases.tests import factories
-from yichuang.cases.views import department_inbox as inbox_views
 from yichuang.cases.workflow import Status
 from yichuang.catalog.tests import factories as catalog_factories
 from yichuang.common import clock
@@ -169,122 +178,270 @@ def test_a_reviewer_of_another_department_does_not_find_the_task(client, departm
     assert response.status_code == 404
 
 
-def test_panels_are_disabled_while_their_service_is_missing(
-    client, department, reviewer, monkeypatch
-):
-    monkeypatch.setattr(inbox_views, "service_or_none", lambda name: None)
-    task = task_of(department, started_on=dt.date(2026, 3, 2), due_date=dt.date(2026, 3, 5))
-    client.force_login(reviewer)
+# -- the review actions, through the real services -----------------------------------------
 
-    response = client.get(reverse("cases:task", args=[task.pk]))
+
+@pytest.fixture
+def joint():
+    """An item reviewed by two departments in parallel in one stage, and a case in review
+    accepted on Monday."""
+    version = factories.review_item(stages=(2,), limit_workdays=3)
+    case = factories.case_in_review(item_version=version, accepted_on=dt.date(2026, 3, 2))
+    task_a, task_b = case.tasks.order_by("id")
+    return {
+        "case": case,
+        "a": task_a,
+        "b": task_b,
+        "reviewer_a": factories.reviewer(department=task_a.department),
+        "reviewer_b": factories.reviewer(department=task_b.department),
+    }
+
+
+def act(client, task, panel, data=None, **kwargs):
+    return client.post(reverse("cases:task_action", args=[task.pk, panel]), data or {}, **kwargs)
+
+
+def test_an_approval_records_the_opinion_and_the_other_task_still_waits(client, joint):
+    client.force_login(joint["reviewer_a"])
+
+    response = act(client, joint["a"], "approve", {"opinion": "符合条件"})
+
+    joint["a"].refresh_from_db()
+    joint["b"].refresh_from_db()
+    assert response.status_code == 302
+    assert (joint["a"].status, joint["a"].opinion) == (TaskStatus.APPROVED, "符合条件")
+    assert joint["b"].status == TaskStatus.PENDING
+    assert Case.objects.get(pk=joint["case"].pk).status == Status.IN_REVIEW
+
+
+def test_when_both_departments_approve_the_case_waits_for_the_decision(client, joint):
+    client.force_login(joint["reviewer_a"])
+    act(client, joint["a"], "approve")
+    client.force_login(joint["reviewer_b"])
+    act(client, joint["b"], "approve")
+
+    response = client.get("/inbox/")
 
     page = response.content.decode()
+    assert Case.objects.get(pk=joint["case"].pk).status == Status.PENDING_DECISION
+    assert f'data-decision="{joint["case"].number}"' in page
+
+
+def test_a_done_task_shows_its_panels_disabled(client, joint):
+    client.force_login(joint["reviewer_a"])
+    act(client, joint["a"], "approve")
+
+    response = client.get(reverse("cases:task", args=[joint["a"].pk]))
+
+    page = response.content.decode()
+    assert "data-task-done" in page
     assert page.count("<fieldset disabled>") == 5
-    assert page.count("data-unavailable") == 5
 
 
-def test_a_post_to_a_missing_service_changes_nothing_and_says_so(
-    client, department, reviewer, monkeypatch
-):
-    monkeypatch.setattr(inbox_views, "service_or_none", lambda name: None)
-    task = task_of(department, started_on=dt.date(2026, 3, 2), due_date=dt.date(2026, 3, 5))
-    client.force_login(reviewer)
+def test_a_second_approval_is_refused_in_chinese(client, joint):
+    client.force_login(joint["reviewer_a"])
+    act(client, joint["a"], "approve")
 
-    response = client.post(reverse("cases:task_action", args=[task.pk, "approve"]), {})
+    response = act(client, joint["a"], "approve")
 
-    assert response.status_code == 200
-    assert "该功能暂未开放" in response.content.decode()
-    assert Task.objects.get(pk=task.pk).status == TaskStatus.PENDING
+    assert "该审批任务已办理，不能再次办理" in response.content.decode()
 
 
-class Recorder:
-    def __init__(self):
-        self.calls: list[tuple[str, dict]] = []
+def test_a_rejection_refuses_the_case_with_the_reason(client, joint):
+    client.force_login(joint["reviewer_a"])
 
-    def lookup(self, name):
-        def service(**kwargs):
-            self.calls.append((name, kwargs))
+    act(client, joint["a"], "reject", {"reason": "不符合规划要求"})
 
-        return service
-
-
-@pytest.mark.parametrize(
-    ("panel", "data", "service", "expected"),
-    [
-        ("approve", {"opinion": "符合条件"}, "task_approve", {"opinion": "符合条件"}),
-        ("reject", {"reason": "不符合条件"}, "task_reject", {"reason": "不符合条件"}),
-        (
-            "suspend",
-            {"kind": "expert_review", "reason": "需专家评审"},
-            "case_suspend",
-            {"kind": "expert_review", "reason": "需专家评审"},
-        ),
-        (
-            "extension",
-            {"workdays": "5", "reason": "情况复杂"},
-            "extension_request",
-            {"workdays": 5, "reason": "情况复杂"},
-        ),
-    ],
-)
-def test_each_panel_calls_its_review_service(
-    client, department, reviewer, monkeypatch, panel, data, service, expected
-):
-    recorder = Recorder()
-    monkeypatch.setattr(inbox_views, "service_or_none", recorder.lookup)
-    task = task_of(department, started_on=dt.date(2026, 3, 2), due_date=dt.date(2026, 3, 5))
-    client.force_login(reviewer)
-
-    response = client.post(reverse("cases:task_action", args=[task.pk, panel]), data)
-
-    assert response.status_code == 302
-    assert recorder.calls == [(service, {"user": reviewer, "task": task, **expected})]
+    case = Case.objects.get(pk=joint["case"].pk)
+    assert case.status == Status.REFUSED
+    assert case.decision.reason == "不符合规划要求"
+    assert Task.objects.get(pk=joint["b"].pk).status == TaskStatus.CANCELLED
 
 
-def test_a_correction_request_lists_the_materials_and_the_general_note(
-    client, department, reviewer, monkeypatch
-):
-    recorder = Recorder()
-    monkeypatch.setattr(inbox_views, "service_or_none", recorder.lookup)
-    task = task_of(department, started_on=dt.date(2026, 3, 2), due_date=dt.date(2026, 3, 5))
-    first = task.case.item_version.materials.order_by("position").first()
-    client.force_login(reviewer)
+def test_a_correction_request_lists_the_materials_and_the_general_note(client, joint):
+    first = joint["case"].item_version.materials.order_by("position").first()
+    client.force_login(joint["reviewer_a"])
 
-    client.post(
-        reverse("cases:task_action", args=[task.pk, "correction"]),
-        {f"item_{first.pk}": "缺少签字", "note": "补充现场照片"},
-    )
+    act(client, joint["a"], "correction", {f"item_{first.pk}": "缺少签字", "note": "补充现场照片"})
 
-    assert recorder.calls[0][1]["items"] == [(first, "缺少签字"), (None, "补充现场照片")]
+    notice = joint["case"].notices.get(kind=NoticeKind.CORRECTION)
+    assert [(i["name"], i["note"]) for i in notice.body["items"]] == [
+        ("申请材料1", "缺少签字"),
+        ("", "补充现场照片"),
+    ]
+    assert Case.objects.get(pk=joint["case"].pk).status == Status.SUSPENDED
 
 
-def test_an_empty_correction_request_is_refused_in_chinese(
-    client, department, reviewer, monkeypatch
-):
-    recorder = Recorder()
-    monkeypatch.setattr(inbox_views, "service_or_none", recorder.lookup)
-    task = task_of(department, started_on=dt.date(2026, 3, 2), due_date=dt.date(2026, 3, 5))
-    client.force_login(reviewer)
+def test_an_empty_correction_request_is_refused_in_chinese(client, joint):
+    client.force_login(joint["reviewer_a"])
 
-    response = client.post(reverse("cases:task_action", args=[task.pk, "correction"]), {})
+    response = act(client, joint["a"], "correction")
 
     assert "请至少填写一项补正要求" in response.content.decode()
-    assert recorder.calls == []
+    assert not joint["case"].notices.exists()
 
 
-def test_an_extension_of_zero_days_is_refused_in_chinese(client, department, reviewer, monkeypatch):
-    recorder = Recorder()
-    monkeypatch.setattr(inbox_views, "service_or_none", recorder.lookup)
-    task = task_of(department, started_on=dt.date(2026, 3, 2), due_date=dt.date(2026, 3, 5))
-    client.force_login(reviewer)
+def test_a_special_procedure_stops_the_clock_and_offers_to_resume(client, joint):
+    client.force_login(joint["reviewer_a"])
 
-    response = client.post(
-        reverse("cases:task_action", args=[task.pk, "extension"]),
-        {"workdays": "0", "reason": "情况复杂"},
+    act(client, joint["a"], "suspend", {"kind": "expert_review", "reason": "需专家评审"})
+    page = client.get(reverse("cases:task", args=[joint["a"].pk])).content.decode()
+
+    suspension = Suspension.objects.get(case=joint["case"])
+    assert (suspension.kind, suspension.reason) == ("expert_review", "需专家评审")
+    assert Case.objects.get(pk=joint["case"].pk).status == Status.SUSPENDED
+    assert 'id="panel-resume"' in page
+    assert "data-case-not-in-review" in page
+    assert page.count("<fieldset disabled>") == 5
+
+
+def test_resuming_ends_the_special_procedure(client, joint):
+    client.force_login(joint["reviewer_a"])
+    act(client, joint["a"], "suspend", {"kind": "testing", "reason": "送检"})
+
+    with clock.frozen(WEDNESDAY + dt.timedelta(days=1)):
+        response = act(client, joint["a"], "resume", follow=True)
+
+    assert Case.objects.get(pk=joint["case"].pk).status == Status.IN_REVIEW
+    assert Suspension.objects.get(case=joint["case"]).ended_on == dt.date(2026, 3, 5)
+    assert 'data-event="特别程序结束"' in response.content.decode()
+
+
+def test_a_reviewer_of_the_other_department_in_the_stage_may_resume_too(client, joint):
+    client.force_login(joint["reviewer_a"])
+    act(client, joint["a"], "suspend", {"kind": "testing", "reason": "送检"})
+    client.force_login(joint["reviewer_b"])
+
+    act(client, joint["b"], "resume")
+
+    assert Case.objects.get(pk=joint["case"].pk).status == Status.IN_REVIEW
+
+
+def test_there_is_no_resume_panel_without_a_special_procedure(client, joint):
+    client.force_login(joint["reviewer_a"])
+
+    response = client.get(reverse("cases:task", args=[joint["a"].pk]))
+
+    assert 'id="panel-resume"' not in response.content.decode()
+
+
+def test_resuming_without_a_special_procedure_is_refused_in_chinese(client, joint):
+    client.force_login(joint["reviewer_a"])
+
+    response = act(client, joint["a"], "resume")
+
+    assert "该办件没有进行中的特别程序" in response.content.decode()
+
+
+def test_an_extension_request_waits_for_a_leader(client, joint):
+    client.force_login(joint["reviewer_a"])
+
+    act(client, joint["a"], "extension", {"workdays": "5", "reason": "情况复杂"})
+
+    extension = Extension.objects.get(case=joint["case"])
+    assert (extension.workdays, extension.reason, extension.status) == (
+        5,
+        "情况复杂",
+        ExtensionStatus.REQUESTED,
     )
 
+
+def test_an_extension_of_zero_days_is_refused_in_chinese(client, joint):
+    client.force_login(joint["reviewer_a"])
+
+    response = act(client, joint["a"], "extension", {"workdays": "0", "reason": "情况复杂"})
+
     assert "延长工作日至少为 1 天" in response.content.decode()
-    assert recorder.calls == []
+    assert not Extension.objects.exists()
+
+
+def test_an_extension_beyond_the_legal_limit_is_refused_in_chinese(client, joint):
+    client.force_login(joint["reviewer_a"])
+
+    response = act(client, joint["a"], "extension", {"workdays": "30", "reason": "情况复杂"})
+
+    assert "延期合计不能超过 15 个工作日" in response.content.decode()
+    assert not Extension.objects.exists()
+
+
+def test_the_task_page_links_each_notice_to_its_pdf(client, joint):
+    notice = factories.notice(case=joint["case"], kind=NoticeKind.ACCEPTANCE)
+    client.force_login(joint["reviewer_a"])
+
+    response = client.get(reverse("cases:task", args=[joint["a"].pk]))
+
+    assert reverse("cases:notice_file", args=[joint["case"].number, notice.pk]) in (
+        response.content.decode()
+    )
+
+
+# -- 待作出决定: the department decides after the last stage -------------------------------
+
+
+@pytest.fixture
+def waiting(client, joint):
+    """Both departments approved: the case waits for the decision."""
+    for reviewer, task in (("reviewer_a", "a"), ("reviewer_b", "b")):
+        client.force_login(joint[reviewer])
+        act(client, joint[task], "approve")
+    return joint
+
+
+def decide(client, case, **data):
+    return client.post(reverse("cases:inbox_decide", args=[case.number]), data)
+
+
+def test_a_reviewer_approves_the_case_in_the_inbox(client, waiting):
+    client.force_login(waiting["reviewer_a"])
+
+    response = decide(client, waiting["case"], outcome="approved")
+
+    case = Case.objects.get(pk=waiting["case"].pk)
+    assert response.status_code == 302
+    assert case.status == Status.APPROVED
+    assert case.decision.decided_by == waiting["reviewer_a"]
+
+
+def test_a_refusal_needs_a_reason_and_changes_nothing_without_one(client, waiting):
+    client.force_login(waiting["reviewer_a"])
+
+    response = decide(client, waiting["case"], outcome="refused", reason="")
+
+    assert "请填写不予许可的理由" in response.content.decode()
+    assert Case.objects.get(pk=waiting["case"].pk).status == Status.PENDING_DECISION
+
+
+def test_a_refusal_with_a_reason_refuses_the_case(client, waiting):
+    client.force_login(waiting["reviewer_b"])
+
+    decide(client, waiting["case"], outcome="refused", reason="不符合条件")
+
+    case = Case.objects.get(pk=waiting["case"].pk)
+    assert (case.status, case.decision.reason) == (Status.REFUSED, "不符合条件")
+
+
+def test_a_second_decision_is_refused_in_chinese(client, waiting):
+    client.force_login(waiting["reviewer_a"])
+    decide(client, waiting["case"], outcome="approved")
+
+    response = decide(client, waiting["case"], outcome="refused", reason="不符合条件")
+
+    assert "data-action-error" in response.content.decode()
+    assert Case.objects.get(pk=waiting["case"].pk).status == Status.APPROVED
+
+
+def test_a_reviewer_of_an_uninvolved_department_neither_sees_nor_decides(client, waiting):
+    stranger = factories.reviewer(
+        department=orgs_factories.department(centre=waiting["case"].centre)
+    )
+    client.force_login(stranger)
+
+    page = client.get("/inbox/").content.decode()
+    response = decide(client, waiting["case"], outcome="approved")
+
+    assert waiting["case"].number not in page
+    assert response.status_code == 404
+    assert Case.objects.get(pk=waiting["case"].pk).status == Status.PENDING_DECISION
 
 
 def test_an_unknown_panel_is_not_found(client, department, reviewer):
@@ -313,11 +470,20 @@ def _queries(client, url) -> int:
 
 def test_the_inbox_query_count_does_not_grow_with_the_tasks(client, department, reviewer):
     client.force_login(reviewer)
-    task_of(department, started_on=dt.date(2026, 3, 2), due_date=dt.date(2026, 3, 5))
+
+    def add():
+        task_of(department, started_on=dt.date(2026, 3, 2), due_date=dt.date(2026, 3, 5))
+        waiting = task_of(department, started_on=dt.date(2026, 3, 2), due_date=dt.date(2026, 3, 5))
+        Case.objects.filter(pk=waiting.case_id).update(status=Status.PENDING_DECISION)
+        Task.objects.filter(pk=waiting.pk).update(
+            status=TaskStatus.APPROVED, decided_at=clock.now()
+        )
+
+    add()
     _queries(client, "/inbox/")  # warm the calendar cache
     few = _queries(client, "/inbox/")
     for _n in range(4):
-        task_of(department, started_on=dt.date(2026, 3, 2), due_date=dt.date(2026, 3, 5))
+        add()
 
     many = _queries(client, "/inbox/")
 

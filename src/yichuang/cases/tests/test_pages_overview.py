@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from yichuang.cases.models import Extension, ExtensionStatus
+from yichuang.cases import services
+from yichuang.cases.models import Case, Extension, ExtensionStatus, NoticeKind
 from yichuang.cases.tests import factories
-from yichuang.cases.views import leader_overview
 from yichuang.cases.workflow import Status
 from yichuang.catalog.tests import factories as catalog_factories
 from yichuang.common import clock
@@ -123,44 +123,122 @@ def test_waiting_extension_requests_of_visible_cases_are_listed(client, county, 
     assert [row["extension"] for row in response.context["extensions"]] == [mine]
 
 
-def test_deciding_an_extension_calls_the_service(client, county, leader, monkeypatch):
-    calls = []
-    monkeypatch.setattr(
-        leader_overview, "service_or_none", lambda name: lambda **kw: calls.append((name, kw))
+@pytest.fixture
+def requested(county):
+    """A case in review at the county whose department asked for 5 more working days."""
+    version = factories.review_item(centre=county, stages=(1,))
+    case = factories.case_in_review(item_version=version, accepted_on=dt.date(2026, 3, 2))
+    task = case.tasks.get()
+    return services.extension_request(
+        user=factories.reviewer(department=task.department),
+        task=task,
+        workdays=5,
+        reason="情况复杂",
     )
-    extension = request_extension(
-        in_review(
-            county, accepted_on=dt.date(2026, 3, 2), due_date=dt.date(2026, 3, 9), number="c-1"
-        )
-    )
+
+
+def test_approving_an_extension_lengthens_the_case_and_tells_the_applicant(
+    client, leader, requested
+):
+    due_before = requested.case.due_date
     client.force_login(leader)
 
     response = client.post(
-        reverse("cases:extension_decide", args=[extension.pk]), {"approve": "1", "note": "同意"}
+        reverse("cases:extension_decide", args=[requested.pk]), {"approve": "1", "note": "同意"}
     )
 
+    requested.refresh_from_db()
     assert response.status_code == 302
-    assert calls == [
-        (
-            "extension_decide",
-            {"user": leader, "extension": extension, "approve": True, "note": "同意"},
-        )
-    ]
+    assert (requested.status, requested.decision_note) == (ExtensionStatus.APPROVED, "同意")
+    assert Case.objects.get(pk=requested.case_id).due_date > due_before
+    assert requested.case.notices.filter(kind=NoticeKind.EXTENSION).exists()
 
 
-def test_deciding_while_the_service_is_missing_says_so(client, county, leader, monkeypatch):
-    monkeypatch.setattr(leader_overview, "service_or_none", lambda name: None)
-    extension = request_extension(
-        in_review(
-            county, accepted_on=dt.date(2026, 3, 2), due_date=dt.date(2026, 3, 9), number="c-1"
-        )
-    )
+def test_refusing_an_extension_keeps_the_due_date(client, leader, requested):
+    due_before = requested.case.due_date
     client.force_login(leader)
 
-    response = client.post(reverse("cases:extension_decide", args=[extension.pk]), {"approve": "0"})
+    client.post(reverse("cases:extension_decide", args=[requested.pk]), {"approve": "0"})
 
-    assert "该功能暂未开放" in response.content.decode()
-    assert Extension.objects.get(pk=extension.pk).status == ExtensionStatus.REQUESTED
+    requested.refresh_from_db()
+    assert requested.status == ExtensionStatus.REFUSED
+    assert Case.objects.get(pk=requested.case_id).due_date == due_before
+
+
+def test_a_centre_admin_may_not_decide_an_extension(client, county, requested):
+    admin = orgs_factories.staff(roles=(Role.CENTRE_ADMIN,), centre=county).user
+    client.force_login(admin)
+
+    response = client.post(reverse("cases:extension_decide", args=[requested.pk]), {"approve": "1"})
+
+    assert response.status_code == 403
+    assert Extension.objects.get(pk=requested.pk).status == ExtensionStatus.REQUESTED
+
+
+# -- cases waiting for the decision ---------------------------------------------------------
+
+
+@pytest.fixture
+def waiting(county):
+    """A case of the county whose only department approved: it waits for the decision."""
+    version = factories.review_item(centre=county, stages=(1,))
+    case = factories.case_in_review(item_version=version, accepted_on=dt.date(2026, 3, 2))
+    task = case.tasks.get()
+    services.task_approve(user=factories.reviewer(department=task.department), task=task)
+    return Case.objects.get(pk=case.pk)
+
+
+def test_the_leader_sees_the_cases_waiting_for_the_decision_with_a_form(client, leader, waiting):
+    client.force_login(leader)
+
+    response = client.get("/overview/")
+
+    page = response.content.decode()
+    row = page[page.index(f'data-decision="{waiting.number}"') :]
+    assert reverse("cases:overview_decide", args=[waiting.number]) in row
+
+
+def test_the_leader_approves_a_case(client, leader, waiting):
+    client.force_login(leader)
+
+    response = client.post(
+        reverse("cases:overview_decide", args=[waiting.number]), {"outcome": "approved"}
+    )
+
+    case = Case.objects.get(pk=waiting.pk)
+    assert response.status_code == 302
+    assert (case.status, case.decision.decided_by) == (Status.APPROVED, leader)
+
+
+def test_a_decision_without_an_outcome_is_refused_in_chinese(client, leader, waiting):
+    client.force_login(leader)
+
+    response = client.post(reverse("cases:overview_decide", args=[waiting.number]), {})
+
+    assert "请选择决定" in response.content.decode()
+    assert Case.objects.get(pk=waiting.pk).status == Status.PENDING_DECISION
+
+
+def test_a_centre_admin_sees_the_waiting_cases_without_a_form(client, county, waiting):
+    client.force_login(orgs_factories.staff(roles=(Role.CENTRE_ADMIN,), centre=county).user)
+
+    response = client.get("/overview/")
+
+    page = response.content.decode()
+    assert f'data-decision="{waiting.number}"' in page
+    assert reverse("cases:overview_decide", args=[waiting.number]) not in page
+
+
+def test_a_leader_of_another_centre_does_not_find_the_case(client, waiting):
+    other = factories.leader(centre=orgs_factories.centre())
+    client.force_login(other)
+
+    response = client.post(
+        reverse("cases:overview_decide", args=[waiting.number]), {"outcome": "approved"}
+    )
+
+    assert response.status_code == 404
+    assert Case.objects.get(pk=waiting.pk).status == Status.PENDING_DECISION
 
 
 def test_an_extension_of_another_centre_is_not_found(client, leader):
@@ -199,6 +277,12 @@ def test_the_overview_query_count_does_not_grow_with_the_cases(client, county, l
             number=f"c-{n}",
         )
         request_extension(case)
+        case_at(
+            county,
+            status=Status.PENDING_DECISION,
+            accepted_on=dt.date(2026, 3, 2),
+            due_date=dt.date(2026, 3, 9),
+        )
 
     add(0)
     _queries(client, "/overview/")  # warm the calendar cache

@@ -8,8 +8,7 @@ not found or forbidden, 403 a known staff member lacking the role).
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,27 +39,32 @@ EVENT_LABELS = {
     "resubmitted": gettext_lazy("重新提交"),
     "material_added": gettext_lazy("提交材料"),
     "accepted": gettext_lazy("受理"),
-    "accepted_pending": gettext_lazy("容缺受理"),
+    "accepted_with_pending": gettext_lazy("容缺受理"),
     "one_time_notice": gettext_lazy("一次性告知"),
     "not_accepted": gettext_lazy("不予受理"),
     "correction_requested": gettext_lazy("要求补正"),
     "stage_started": gettext_lazy("环节开始"),
     "stage_completed": gettext_lazy("环节完成"),
+    "stage_returned": gettext_lazy("退回上一环节"),
+    "review_completed": gettext_lazy("部门审查完成"),
     "no_review_stage": gettext_lazy("无需部门审查"),
     "task_approved": gettext_lazy("部门同意"),
     "task_rejected": gettext_lazy("部门不同意"),
-    "task_correction_requested": gettext_lazy("部门要求补正"),
-    "task_deemed_consent": gettext_lazy("超时默认同意"),
-    "supplement_submitted": gettext_lazy("补正材料已提交"),
+    "task_deemed_approved": gettext_lazy("超时默认同意"),
+    "refused": gettext_lazy("不予许可"),
+    "supplement_submitted": gettext_lazy("补正材料已收齐"),
     "suspended": gettext_lazy("暂停计时"),
+    "special_procedure_ended": gettext_lazy("特别程序结束"),
     "resumed": gettext_lazy("恢复计时"),
     "extension_requested": gettext_lazy("申请延期"),
     "extension_approved": gettext_lazy("批准延期"),
     "extension_refused": gettext_lazy("不批准延期"),
     "decided": gettext_lazy("作出决定"),
+    "result_issued": gettext_lazy("出具办理结果"),
     "concluded": gettext_lazy("办结"),
     "withdrawn": gettext_lazy("撤回申请"),
     "returned": gettext_lazy("退回"),
+    "pending_supplied": gettext_lazy("容缺材料已补齐"),
     "pending_overdue": gettext_lazy("容缺材料逾期未补"),
 }
 
@@ -91,23 +95,6 @@ def raise_http(error: DomainError) -> None:
         raise Http404(error.message) from error
     if isinstance(error, Forbidden):
         raise PermissionDenied(error.message) from error
-
-
-def service_or_none(name: str) -> Callable[..., Any] | None:
-    """A case service that may not be on this installation yet (imported when used)."""
-    for module_name in (
-        "yichuang.cases.services",
-        "yichuang.cases.services.review",
-        "yichuang.cases.services.timing",
-    ):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        function = getattr(module, name, None)
-        if callable(function):
-            return function
-    return None
 
 
 # -- warning lights ----------------------------------------------------------------------

@@ -1,11 +1,11 @@
-"""The department inbox (后台审批): the reviewer's tasks by due date, and one task's page.
-
-The review actions (approve, reject, correction, special procedure, extension) are the
-review services; a panel whose service is not on this installation yet is shown disabled.
+"""The department inbox (后台审批): the reviewer's tasks by due date, the cases of their
+department waiting for the decision, and one task's page with the review actions (approve,
+correction, special procedure and its end, extension, reject).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,43 +15,76 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yichuang.cases import services
 from yichuang.cases.forms import (
+    CorrectionForm,
     ExtensionRequestForm,
     OpinionForm,
     ReasonForm,
+    ResumeForm,
     SuspendForm,
-    TaskCorrectionForm,
-    error_to_form,
 )
-from yichuang.cases.models import Task, TaskStatus
+from yichuang.cases.models import Suspension, Task, TaskStatus
 from yichuang.cases.selectors import tasks_inbox_for
+from yichuang.cases.services.review import SPECIAL_PROCEDURES
 from yichuang.cases.views._common import (
     INBOX_ROLES,
     nav_context,
     raise_http,
-    service_or_none,
     staff_member,
     task_lights,
     timeline,
 )
+from yichuang.cases.views.decisions import decide, decision_rows, pending_for_department
+from yichuang.cases.workflow import Status
 from yichuang.common import clock
 from yichuang.common.errors import DomainError
 from yichuang.identity.access import id_number_for, phone_for
 from yichuang.orgs.models import Staff
 
-# panel → (service name, form class)
-PANELS = {
-    "approve": ("task_approve", OpinionForm),
-    "reject": ("task_reject", ReasonForm),
-    "correction": ("task_request_correction", TaskCorrectionForm),
-    "suspend": ("case_suspend", SuspendForm),
-    "extension": ("extension_request", ExtensionRequestForm),
+
+def _approve(user: Any, task: Task, form: Any) -> None:
+    services.task_approve(user=user, task=task, opinion=form.cleaned_data["opinion"])
+
+
+def _reject(user: Any, task: Task, form: Any) -> None:
+    services.task_reject(user=user, task=task, reason=form.cleaned_data["reason"])
+
+
+def _correction(user: Any, task: Task, form: Any) -> None:
+    services.task_request_correction(user=user, task=task, items=form.items())
+
+
+def _suspend(user: Any, task: Task, form: Any) -> None:
+    data = form.cleaned_data
+    services.case_suspend(user=user, task=task, kind=data["kind"], reason=data["reason"])
+
+
+def _resume(user: Any, task: Task, form: Any) -> None:
+    services.case_resume(user=user, case=task.case)
+
+
+def _extension(user: Any, task: Task, form: Any) -> None:
+    data = form.cleaned_data
+    services.extension_request(
+        user=user, task=task, workdays=data["workdays"], reason=data["reason"]
+    )
+
+
+# panel → (form class, service call)
+PANELS: dict[str, tuple[type, Callable[[Any, Task, Any], None]]] = {
+    "approve": (OpinionForm, _approve),
+    "reject": (ReasonForm, _reject),
+    "correction": (CorrectionForm, _correction),
+    "suspend": (SuspendForm, _suspend),
+    "resume": (ResumeForm, _resume),
+    "extension": (ExtensionRequestForm, _extension),
 }
+# Panels that act on a pending task of a case in review.
+REVIEW_PANELS = frozenset({"approve", "reject", "correction", "suspend", "extension"})
 
 
-@login_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    member = staff_member(request, roles=INBOX_ROLES)
+def _inbox_context(request: HttpRequest, member: Staff, **extra: Any) -> dict[str, Any]:
     today = clock.today()
     tasks = list(tasks_inbox_for(user=request.user).prefetch_related("suspensions"))
     rows = [
@@ -62,7 +95,33 @@ def inbox(request: HttpRequest) -> HttpResponse:
         }
         for task, light in zip(tasks, task_lights(tasks=tasks, today=today), strict=True)
     ]
-    context = {**nav_context(member), "nav_section": "inbox", "rows": rows, "today": today}
+    pending = pending_for_department(request.user, member=member)
+    return {
+        **nav_context(member),
+        "nav_section": "inbox",
+        "rows": rows,
+        "decisions": decision_rows(pending, today=today, forms=extra.pop("forms", None)),
+        "today": today,
+        "action_error": None,
+        **extra,
+    }
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    member = staff_member(request, roles=INBOX_ROLES)
+    return render(request, "cases/inbox.html", _inbox_context(request, member))
+
+
+@login_required
+@require_POST
+def inbox_decide(request: HttpRequest, number: str) -> HttpResponse:
+    """作出决定 on a case of the department waiting for it (准予许可 / 不予许可)."""
+    member = staff_member(request, roles=INBOX_ROLES)
+    case, form, error = decide(request, number)
+    if error is None:
+        return HttpResponseRedirect(reverse("cases:inbox"))
+    context = _inbox_context(request, member, forms={case.pk: form}, action_error=error)
     return render(request, "cases/inbox.html", context)
 
 
@@ -80,21 +139,37 @@ def task_get_for(*, member: Staff, pk: int) -> Task:
 
 
 def _form(panel: str, task: Task, data: Any = None) -> Any:
-    form_class = PANELS[panel][1]
-    if form_class is TaskCorrectionForm:
-        return TaskCorrectionForm(data, materials=list(task.case.item_version.materials.all()))
-    return form_class(data)
+    form_class, auto_id = PANELS[panel][0], f"id_{panel}_%s"
+    if form_class is CorrectionForm:
+        materials = list(task.case.item_version.materials.all())
+        return CorrectionForm(data, materials=materials, auto_id=auto_id)
+    return form_class(data, auto_id=auto_id)
+
+
+def _special_procedure(task: Task) -> Suspension | None:
+    """The special procedure (特别程序) stopping the case's clock, if one runs."""
+    if task.case.status != Status.SUSPENDED:
+        return None
+    return (
+        Suspension.objects.filter(
+            case=task.case, ended_on__isnull=True, kind__in=SPECIAL_PROCEDURES
+        )
+        .order_by("-started_on", "-id")
+        .first()
+    )
 
 
 def _task_context(request: HttpRequest, member: Staff, task: Task, **extra: Any) -> dict[str, Any]:
     case = task.case
+    reviewing = task.status == TaskStatus.PENDING and case.status == Status.IN_REVIEW
+    procedure = _special_procedure(task)
+    enabled = {name: reviewing for name in REVIEW_PANELS} | {"resume": procedure is not None}
     panels = {
         name: {
             "form": extra.pop(f"{name}_form", None) or _form(name, task),
-            "enabled": service_or_none(service) is not None and task.status == TaskStatus.PENDING,
-            "available": service_or_none(service) is not None,
+            "enabled": enabled[name],
         }
-        for name, (service, _form_class) in PANELS.items()
+        for name in PANELS
     }
     context = {
         **nav_context(member),
@@ -108,6 +183,8 @@ def _task_context(request: HttpRequest, member: Staff, task: Task, **extra: Any)
         "notices": case.notices.order_by("issued_at", "id"),
         "timeline": timeline(case=case),
         "panels": panels,
+        "reviewing": reviewing,
+        "procedure": procedure,
         "action_error": None,
     }
     context.update(extra)
@@ -121,22 +198,6 @@ def task_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/task.html", _task_context(request, member, task))
 
 
-def _call(panel: str, *, user: Any, task: Task, data: dict[str, Any], form: Any) -> None:
-    function = service_or_none(PANELS[panel][0])
-    if function is None:
-        raise DomainError(code="not_available", message=_("该功能暂未开放"))
-    if panel == "approve":
-        function(user=user, task=task, opinion=data["opinion"])
-    elif panel == "reject":
-        function(user=user, task=task, reason=data["reason"])
-    elif panel == "correction":
-        function(user=user, task=task, items=form.items())
-    elif panel == "suspend":
-        function(user=user, task=task, kind=data["kind"], reason=data["reason"])
-    else:
-        function(user=user, task=task, workdays=data["workdays"], reason=data["reason"])
-
-
 @login_required
 @require_POST
 def task_action(request: HttpRequest, pk: int, panel: str) -> HttpResponse:
@@ -145,14 +206,20 @@ def task_action(request: HttpRequest, pk: int, panel: str) -> HttpResponse:
     if panel not in PANELS:
         raise Http404(_("页面不存在"))
     form = _form(panel, task, request.POST)
+    action_error = None
     if form.is_valid():
         try:
-            _call(panel, user=request.user, task=task, data=form.cleaned_data, form=form)
+            PANELS[panel][1](request.user, task, form)
         except DomainError as error:
             raise_http(error)
-            error_to_form(form, error)
+            if error.field in form.fields:
+                form.add_error(error.field, error.message)
+            else:
+                action_error = error.message
         else:
             return HttpResponseRedirect(reverse("cases:task", args=[task.pk]))
     task = task_get_for(member=member, pk=pk)
-    context = _task_context(request, member, task, **{f"{panel}_form": form})
+    context = _task_context(
+        request, member, task, action_error=action_error, **{f"{panel}_form": form}
+    )
     return render(request, "cases/task.html", context)

@@ -1,8 +1,9 @@
-"""The leader overview (效能监察): counts by status, overdue and near-due cases, extensions.
+"""The leader overview (效能监察): counts by status, overdue and near-due cases, cases
+waiting for the decision, extension requests.
 
 A leader or a centre admin sees the cases of their centre and of the centres below it
-(`cases_visible_to`). Extension requests are decided here (`extension_decide`); the panel
-is shown disabled while that service is not on this installation.
+(`cases_visible_to`). A leader decides cases (`case_decide`) and extension requests
+(`extension_decide`) here; a centre admin sees them without the forms.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yichuang.cases import deadlines
+from yichuang.cases import deadlines, services
 from yichuang.cases.forms import ExtensionDecideForm
 from yichuang.cases.models import Extension, ExtensionStatus
 from yichuang.cases.selectors import cases_overdue_for, cases_visible_to
@@ -26,13 +27,13 @@ from yichuang.cases.views._common import (
     case_lights,
     nav_context,
     raise_http,
-    service_or_none,
     staff_member,
 )
+from yichuang.cases.views.decisions import decide, decision_rows, pending_for_centre
 from yichuang.cases.workflow import CLOCK_RUNNING, Status
 from yichuang.common import clock
 from yichuang.common.errors import DomainError
-from yichuang.orgs.models import Staff
+from yichuang.orgs.models import Role, Staff
 
 
 def _status_counts(user: Any) -> list[dict[str, Any]]:
@@ -79,6 +80,7 @@ def _decide_form(pk: int, data: Any = None) -> ExtensionDecideForm:
 def _context(request: HttpRequest, member: Staff, **extra: Any) -> dict[str, Any]:
     today = clock.today()
     forms = extra.pop("forms", {})
+    leader = Role.LEADER in member.role_set()
     context = {
         **nav_context(member),
         "nav_section": "overview",
@@ -86,11 +88,15 @@ def _context(request: HttpRequest, member: Staff, **extra: Any) -> dict[str, Any
         "counts": _status_counts(request.user),
         "overdue": cases_overdue_for(user=request.user, today=today),
         "near_due": _near_due(request.user, today),
+        "decisions": decision_rows(
+            pending_for_centre(request.user), today=today, forms=extra.pop("decide_forms", None)
+        ),
+        "may_decide": leader,
         "extensions": [
             {"extension": e, "form": forms.get(e.pk) or _decide_form(e.pk)}
             for e in _extensions(request.user)
         ],
-        "decide_available": service_or_none("extension_decide") is not None,
+        "action_error": None,
     }
     context.update(extra)
     return context
@@ -111,11 +117,8 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("未找到该延期申请"))
     form = _decide_form(extension.pk, request.POST)
     if form.is_valid():
-        function = service_or_none("extension_decide")
         try:
-            if function is None:
-                raise DomainError(code="not_available", message=_("该功能暂未开放"))
-            function(
+            services.extension_decide(
                 user=request.user,
                 extension=extension,
                 approve=form.cleaned_data["approve"],
@@ -127,4 +130,16 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return HttpResponseRedirect(reverse("cases:overview"))
     context = _context(request, member, forms={extension.pk: form})
+    return render(request, "cases/overview.html", context)
+
+
+@login_required
+@require_POST
+def overview_decide(request: HttpRequest, number: str) -> HttpResponse:
+    """A leader decides a case waiting for the decision (准予许可 / 不予许可)."""
+    member = staff_member(request, roles=OVERVIEW_ROLES)
+    case, form, error = decide(request, number)
+    if error is None:
+        return HttpResponseRedirect(reverse("cases:overview"))
+    context = _context(request, member, decide_forms={case.pk: form}, action_error=error)
     return render(request, "cases/overview.html", context)

@@ -1,14 +1,14 @@
 """The window desk (综合受理窗口): find any item, open a case, check materials, decide.
 
 无差别综合受理: a window officer accepts any published item of their centre or of a centre
-above it. The desk case page has the material checklist and one action panel: accept,
-accept with pending materials (容缺受理, when the service supports it), one-time notice,
-refusal.
+above it. The desk case page has the material checklist and the panels of what the window
+does in the case's status: online pre-review (要求补正), accept, accept with pending
+materials (容缺受理), one-time notice, refusal; then, in `window_result`, a 即办件's
+decision, the result and the conclusion, and the supplement of a correction.
 """
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,11 +18,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yichuang.cases import services
 from yichuang.cases.forms import (
+    ConcludeForm,
+    CorrectionForm,
     ItemSearchForm,
     MaterialUploadForm,
     OneTimeNoticeForm,
@@ -31,7 +32,15 @@ from yichuang.cases.forms import (
     ReasonForm,
     error_to_form,
 )
-from yichuang.cases.models import Case, Channel, SubmittedMaterial
+from yichuang.cases.models import (
+    Case,
+    Channel,
+    MaterialCommitment,
+    NoticeKind,
+    SubmittedMaterial,
+    Suspension,
+    SuspensionKind,
+)
 from yichuang.cases.selectors import case_get_for, cases_visible_to, materials_missing
 from yichuang.cases.services.materials import CLOSED
 from yichuang.cases.views._common import (
@@ -52,8 +61,15 @@ from yichuang.identity.services import applicant_get_or_create
 from yichuang.orgs.models import Role, Staff
 
 SEARCH_LIMIT = 20
-# Cases that wait for something at the window.
-WAITING = (Status.SUBMITTED, Status.AWAITING_MATERIALS, Status.CORRECTION_REQUESTED)
+# Cases that wait for something at the window: acceptance, a 即办件's conclusion.
+WAITING = (
+    Status.SUBMITTED,
+    Status.AWAITING_MATERIALS,
+    Status.CORRECTION_REQUESTED,
+    Status.ACCEPTED,
+)
+# Decided cases whose result the result window (出件窗口) issues.
+DECIDED = (Status.APPROVED, Status.REFUSED)
 
 
 def offered_versions(member: Staff) -> QuerySet[ServiceItemVersion]:
@@ -81,6 +97,7 @@ def _desk_context(request: HttpRequest, member: Staff, open_form: OpenCaseForm) 
         "chosen": _chosen(open_form),
         "today_cases": visible.filter(created_at__date=clock.today()).order_by("-created_at"),
         "waiting_cases": visible.filter(status__in=WAITING).order_by("submitted_at", "id"),
+        "result_cases": visible.filter(status__in=DECIDED).order_by("updated_at", "id"),
     }
 
 
@@ -176,11 +193,6 @@ def _checklist(case: Case) -> list[ChecklistRow]:
     ]
 
 
-def pending_supported() -> bool:
-    """Whether `case_accept` on this installation takes pending materials (容缺受理)."""
-    return "pending" in inspect.signature(services.case_accept).parameters
-
-
 def _pendable_missing(case: Case) -> QuerySet[Material]:
     missing = [m.pk for m in materials_missing(case=case) if m.pendable]
     return Material.objects.filter(pk__in=missing).order_by("position", "id")
@@ -191,11 +203,35 @@ def _handed_in(case: Case) -> list[Material]:
     return list(Material.objects.filter(pk__in=ids).order_by("position", "id"))
 
 
+def _open_commitments(case: Case) -> bool:
+    return case.commitments.filter(fulfilled_at__isnull=True).exists()
+
+
+def _correction_open(case: Case) -> dict[str, Any] | None:
+    """The correction (补正) a department asked for during review, while it runs."""
+    if case.status != Status.SUSPENDED:
+        return None
+    suspension = Suspension.objects.filter(
+        case=case, ended_on__isnull=True, kind=SuspensionKind.CORRECTION
+    ).first()
+    if suspension is None:
+        return None
+    notice = case.notices.filter(kind=NoticeKind.CORRECTION).order_by("-issued_at").first()
+    return {"suspension": suspension, "items": notice.body.get("items", []) if notice else []}
+
+
+def _conclude_form(case: Case) -> ConcludeForm:
+    name = case.item_version.result_name if case.status != Status.REFUSED else ""
+    return ConcludeForm(initial={"result_name": name}, auto_id="id_conclude_%s")
+
+
 def _case_context(request: HttpRequest, member: Staff, case: Case, **forms: Any) -> dict[str, Any]:
     materials = case.item_version.materials.all()
     decidable = transition_allowed(
         from_status=case.status, to_status=Status.ACCEPTED, by=Actor.STAFF
     )
+    pending_open = _open_commitments(case)
+    held = case.status == Status.APPROVED and pending_open
     context = {
         **nav_context(member),
         "nav_section": "desk",
@@ -208,12 +244,25 @@ def _case_context(request: HttpRequest, member: Staff, case: Case, **forms: Any)
         "extra_files": case.materials.filter(material=None),
         "upload_form": MaterialUploadForm(materials=materials),
         "decidable": decidable,
-        "uploadable": case.status not in CLOSED,
+        # Online pre-review (预审) of a case submitted online.
+        "prereview": case.channel == Channel.ONLINE and case.status == Status.SUBMITTED,
+        # 即办件: decided and concluded at the window.
+        "window_decidable": case.status == Status.ACCEPTED,
+        "concludable": case.status in DECIDED,
+        "result_held": held,
+        "pending_open": pending_open,
+        "correction_open": _correction_open(case),
+        "uploadable": case.status not in CLOSED or held,
         "notice_form": OneTimeNoticeForm(handed_in=_handed_in(case)),
+        "correction_form": CorrectionForm(materials=list(materials), auto_id="id_correction_%s"),
         "refuse_form": ReasonForm(),
-        "pending_supported": pending_supported(),
         "pending_form": PendingAcceptForm(pendable=_pendable_missing(case)),
         "pendable_missing": _pendable_missing(case),
+        "conclude_form": _conclude_form(case),
+        "refuse_decision_form": ReasonForm(auto_id="id_refuse_decision_%s"),
+        "commitments": MaterialCommitment.objects.filter(case=case)
+        .prefetch_related("materials")
+        .order_by("signed_at", "id"),
         "notices": case.notices.order_by("issued_at", "id"),
         "timeline": timeline(case=case),
         "action_error": None,
@@ -222,7 +271,7 @@ def _case_context(request: HttpRequest, member: Staff, case: Case, **forms: Any)
     return context
 
 
-def _get_case(request: HttpRequest, number: str) -> Case:
+def desk_case_get(request: HttpRequest, number: str) -> Case:
     try:
         return case_get_for(user=request.user, number=number)
     except DomainError as error:
@@ -233,16 +282,16 @@ def _get_case(request: HttpRequest, number: str) -> Case:
 @login_required
 def desk_case(request: HttpRequest, number: str) -> HttpResponse:
     member = staff_member(request, roles=DESK_ROLES)
-    case = _get_case(request, number)
+    case = desk_case_get(request, number)
     return render(request, "cases/desk_case.html", _case_context(request, member, case))
 
 
-def _back(case: Case) -> HttpResponse:
+def back_to_case(case: Case) -> HttpResponse:
     return HttpResponseRedirect(reverse("cases:desk_case", args=[case.number]))
 
 
-def _redisplay(request: HttpRequest, member: Staff, case: Case, **forms: Any) -> HttpResponse:
-    case = _get_case(request, case.number)  # fresh state after a refused action
+def case_redisplay(request: HttpRequest, member: Staff, case: Case, **forms: Any) -> HttpResponse:
+    case = desk_case_get(request, case.number)  # fresh state after a refused action
     return render(request, "cases/desk_case.html", _case_context(request, member, case, **forms))
 
 
@@ -250,7 +299,7 @@ def _redisplay(request: HttpRequest, member: Staff, case: Case, **forms: Any) ->
 @require_POST
 def material_upload(request: HttpRequest, number: str) -> HttpResponse:
     member = staff_member(request, roles=DESK_ROLES)
-    case = _get_case(request, number)
+    case = desk_case_get(request, number)
     form = MaterialUploadForm(
         request.POST, request.FILES, materials=case.item_version.materials.all()
     )
@@ -266,22 +315,22 @@ def material_upload(request: HttpRequest, number: str) -> HttpResponse:
             raise_http(error)
             error_to_form(form, error)
         else:
-            return _back(case)
-    return _redisplay(request, member, case, upload_form=form)
+            return back_to_case(case)
+    return case_redisplay(request, member, case, upload_form=form)
 
 
-def _act(request: HttpRequest, number: str, action: Any) -> HttpResponse:
-    """Run one acceptance action; on a rule error show the page with the message."""
+def act(request: HttpRequest, number: str, action: Any) -> HttpResponse:
+    """Run one window action; on a rule error show the page with the message."""
     member = staff_member(request, roles=DESK_ROLES)
-    case = _get_case(request, number)
+    case = desk_case_get(request, number)
     try:
         forms_or_none = action(case)
     except DomainError as error:
         raise_http(error)
-        return _redisplay(request, member, case, action_error=error.message)
+        return case_redisplay(request, member, case, action_error=error.message)
     if forms_or_none:
-        return _redisplay(request, member, case, **forms_or_none)
-    return _back(case)
+        return case_redisplay(request, member, case, **forms_or_none)
+    return back_to_case(case)
 
 
 @login_required
@@ -290,15 +339,13 @@ def accept(request: HttpRequest, number: str) -> HttpResponse:
     def action(case: Case) -> None:
         services.case_accept(user=request.user, case=case)
 
-    return _act(request, number, action)
+    return act(request, number, action)
 
 
 @login_required
 @require_POST
 def accept_pending(request: HttpRequest, number: str) -> HttpResponse:
     def action(case: Case) -> dict[str, Any] | None:
-        if not pending_supported():
-            return {"action_error": _("本系统暂不支持容缺受理")}
         form = PendingAcceptForm(request.POST, pendable=_pendable_missing(case))
         if not form.is_valid():
             return {"pending_form": form}
@@ -313,7 +360,7 @@ def accept_pending(request: HttpRequest, number: str) -> HttpResponse:
         )
         return None
 
-    return _act(request, number, action)
+    return act(request, number, action)
 
 
 @login_required
@@ -326,7 +373,7 @@ def one_time_notice(request: HttpRequest, number: str) -> HttpResponse:
         services.case_issue_one_time_notice(user=request.user, case=case, defects=form.defects())
         return None
 
-    return _act(request, number, action)
+    return act(request, number, action)
 
 
 @login_required
@@ -339,4 +386,23 @@ def refuse(request: HttpRequest, number: str) -> HttpResponse:
         services.case_refuse(user=request.user, case=case, reason=form.cleaned_data["reason"])
         return None
 
-    return _act(request, number, action)
+    return act(request, number, action)
+
+
+@login_required
+@require_POST
+def request_correction(request: HttpRequest, number: str) -> HttpResponse:
+    """Online pre-review (预审): tell the applicant what to correct; the case goes back."""
+
+    def action(case: Case) -> dict[str, Any] | None:
+        form = CorrectionForm(
+            request.POST,
+            materials=list(case.item_version.materials.all()),
+            auto_id="id_correction_%s",
+        )
+        if not form.is_valid():
+            return {"correction_form": form}
+        services.case_request_correction(user=request.user, case=case, items=form.items())
+        return None
+
+    return act(request, number, action)
