@@ -709,6 +709,7 @@ def test_an_immediate_case_is_approved_and_concluded_in_one_step(client, immedia
         "pickup",
     )
     assert 'data-event="办结"' in response.content.decode()
+    assert "食品经营许可证 JY115042200001 · 窗口领取" in response.content.decode()
 
 
 def test_delivery_by_post_needs_the_tracking_number_and_nothing_changes(
@@ -923,6 +924,20 @@ def test_without_a_cjk_font_the_notice_is_a_chinese_503_page(
 
     assert response.status_code == 503
     assert "服务器未安装中文字体" in response.content.decode()
+
+
+def test_the_applicant_opens_the_notice_of_their_own_case(client, version, settings):
+    if not settings.YICHUANG["PDF_FONT"]:
+        pytest.skip("no CJK font installed (fonts-noto-cjk)")
+    person = factories.applicant(with_user=True)
+    case = services.case_open(user=person.user, item_version=version, applicant=person)
+    notice = factories.notice(case=case, kind=NoticeKind.CORRECTION)
+    client.force_login(person.user)
+
+    response = client.get(reverse("cases:notice_file", args=[case.number, notice.pk]))
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
 
 
 def test_a_notice_of_a_case_of_another_centre_is_not_found(client, immediate_case):
