@@ -1000,11 +1000,45 @@ def _queries(client, url) -> int:
 
 def test_the_desk_query_count_does_not_grow_with_the_cases(client, version, officer):
     client.force_login(officer)
-    services.case_open(user=officer, item_version=version, applicant=factories.applicant())
+
+    def add():
+        services.case_open(user=officer, item_version=version, applicant=factories.applicant())
+        factories.case(item_version=version, status=Status.APPROVED)
+
+    add()
     few = _queries(client, "/desk/")
     for _n in range(4):
-        services.case_open(user=officer, item_version=version, applicant=factories.applicant())
+        add()
 
     many = _queries(client, "/desk/")
 
     assert many == few
+
+
+WINDOW_ACTIONS = [
+    ("accept", {}),
+    ("accept_pending", {"pending": ["x"], "supply_by": "not a date"}),
+    ("one_time_notice", {}),
+    ("refuse", {"reason": "理由"}),
+    ("request_correction", {"note": "补正"}),
+    ("window_conclude", {"delivery": "pickup"}),
+    ("window_refuse", {"reason": "理由"}),
+    ("result_issue", {"delivery": "drone"}),
+    ("result_issue", {"delivery": "pickup"}),
+    ("supplement_received", {}),
+]
+
+
+@pytest.mark.parametrize("status", [s for s in Status.values if s != Status.DRAFT])
+def test_no_window_action_answers_any_status_with_a_server_error(client, version, officer, status):
+    case = factories.case(
+        item_version=version, status=status, accepted_on=dt.date(2026, 3, 2), channel="online"
+    )
+    client.force_login(officer)
+
+    answers = {
+        name: client.post(reverse(f"cases:{name}", args=[case.number]), data).status_code
+        for name, data in WINDOW_ACTIONS
+    }
+
+    assert all(code < 500 for code in answers.values()), answers

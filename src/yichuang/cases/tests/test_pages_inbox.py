@@ -488,3 +488,30 @@ def test_the_inbox_query_count_does_not_grow_with_the_tasks(client, department, 
     many = _queries(client, "/inbox/")
 
     assert many == few
+
+
+TASK_POSTS = [
+    ("approve", {}),
+    ("reject", {"reason": "理由"}),
+    ("correction", {"note": "补正"}),
+    ("suspend", {"kind": "testing", "reason": "送检"}),
+    ("suspend", {"kind": "correction", "reason": "x"}),
+    ("resume", {}),
+    ("extension", {"workdays": "3", "reason": "复杂"}),
+    ("extension", {"workdays": "many"}),
+]
+
+
+def test_no_review_action_on_a_closed_case_answers_with_a_server_error(client, joint):
+    client.force_login(joint["reviewer_a"])
+    act(client, joint["a"], "reject", {"reason": "不符合条件"})
+
+    answers = {
+        (panel, str(data)): act(client, task, panel, data).status_code
+        for panel, data in TASK_POSTS
+        for task in (joint["a"], joint["b"])
+    }
+    decided = decide(client, joint["case"], outcome="approved").status_code
+
+    assert all(code < 500 for code in answers.values()), answers
+    assert decided < 500
