@@ -5,13 +5,11 @@ application form. Thin views over the case engine's services and access function
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db import models as db
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -49,8 +47,6 @@ ROLE_LANDING = (
 
 # The public lookup's brake: after this many wrong checks for one case number within the
 # window, the number is answered "not found" for the rest of the window, right check or not.
-LOOKUP_MAX_FAILURES = 10
-LOOKUP_WINDOW_SECONDS = 10 * 60
 
 
 # -- login landing -------------------------------------------------------------------------
@@ -87,13 +83,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             number = form.cleaned_data["number"]
             try:
-                if lookup_braked(number):
-                    raise case_selectors.case_not_found()
                 case = case_selectors.case_lookup_public(
                     number=number, check=form.cleaned_data["check"]
                 )
             except CaseNotFound:
-                lookup_failure_count(number)
                 not_found = True
             else:
                 found = _public_summary(case)
@@ -101,27 +94,6 @@ def lookup(request: HttpRequest) -> HttpResponse:
         form = LookupForm(initial={"number": (request.GET.get("number") or "")[:60]})
     context = {"form": form, "found": found, "not_found": not_found, "nav_section": "lookup"}
     return render(request, "web/cases/lookup.html", context)
-
-
-def _lookup_key(number: str) -> str:
-    digest = hashlib.sha256(number.strip().encode("utf-8", "surrogatepass")).hexdigest()
-    return f"web:lookup-failures:{digest}"
-
-
-def lookup_braked(number: str) -> bool:
-    """Whether the number had `LOOKUP_MAX_FAILURES` wrong checks in the current window."""
-    return (cache.get(_lookup_key(number)) or 0) >= LOOKUP_MAX_FAILURES
-
-
-def lookup_failure_count(number: str) -> None:
-    """Count one wrong check; the window starts with the first failure (a shared cache
-    such as Redis counts atomically across processes)."""
-    key = _lookup_key(number)
-    cache.add(key, 0, timeout=LOOKUP_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # the window ended between the two calls
-        cache.set(key, 1, timeout=LOOKUP_WINDOW_SECONDS)
 
 
 def _public_summary(case: Case) -> dict[str, Any]:

@@ -10,7 +10,6 @@ import subprocess
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yichuang.cases import services as case_services
@@ -48,14 +47,6 @@ def at(day: str, hour: int = 10) -> dt.datetime:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The lookup brake counts in the cache: every test starts with an empty one."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
