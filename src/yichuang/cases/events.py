@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 EVENT_LABELS = {
-    "opened": _("创建办件"),
+    "opened": _("创建申请"),
     "submitted": _("提交申请"),
     "resubmitted": _("重新提交"),
-    "material_added": _("提交材料"),
+    "material_added": _("上传材料"),
     "correction_requested": _("要求补正"),
     "supplement_submitted": _("补正材料已提交"),
     "one_time_notice": _("一次性告知"),

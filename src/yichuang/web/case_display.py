@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from yichuang.cases import deadlines
+from yichuang.cases.events import event_label
 from yichuang.cases.models import (
     Case,
     CaseEvent,
@@ -23,39 +24,6 @@ from yichuang.cases.models import (
 from yichuang.cases.services import opening, timing
 from yichuang.cases.workflow import Actor, Status, transition_allowed
 from yichuang.catalog.models import Material, MaterialSource
-
-# What happened, in the applicant's words, for every event kind the services record.
-EVENT_LABELS: dict[str, Any] = {
-    "opened": _("创建申请"),
-    "submitted": _("提交申请"),
-    "resubmitted": _("补正后重新提交"),
-    "material_added": _("上传材料"),
-    "accepted": _("受理"),
-    "accepted_pending": _("容缺受理"),
-    "one_time_notice": _("一次性告知"),
-    "not_accepted": _("不予受理"),
-    "correction_requested": _("要求补正材料"),
-    "supplement_submitted": _("提交补正材料"),
-    "stage_started": _("进入审批环节"),
-    "stage_completed": _("审批环节完成"),
-    "stage_returned": _("退回上一环节"),
-    "task_approved": _("部门审查通过"),
-    "task_rejected": _("部门审查不通过"),
-    "task_correction_requested": _("部门要求补正"),
-    "task_deemed_consent": _("部门超时默认同意"),
-    "suspended": _("暂停计时"),
-    "resumed": _("恢复计时"),
-    "extension_requested": _("申请延期"),
-    "extension_approved": _("批准延期"),
-    "extension_refused": _("不批准延期"),
-    "decided": _("作出审批决定"),
-    "concluded": _("办结"),
-    "withdrawn": _("撤回申请"),
-    "returned": _("退回申请"),
-    "pending_overdue": _("容缺材料逾期未补"),
-    "pending_supplied": _("补齐容缺材料"),
-    "reminder_sent": _("发送提醒"),
-}
 
 LIGHT_LABELS: dict[str, Any] = {
     deadlines.Light.GREEN: _("正常"),
@@ -76,12 +44,6 @@ UPLOAD_STATUSES = frozenset(
         Status.PENDING_DECISION,
     }
 )
-
-
-def event_label(kind: str) -> str:
-    """The Chinese name of an event kind; an unknown kind is shown as it is."""
-    label = EVENT_LABELS.get(kind)
-    return str(label) if label is not None else kind
 
 
 @dataclass(frozen=True)
