@@ -1,6 +1,6 @@
-"""An applicant's online journey in a real Chromium: log in, apply, upload, submit, follow
-the case, and look it up publicly — with htmx on a desktop and without JavaScript on a
-phone."""
+"""An applicant's online journey in a real Chromium: log in, apply, upload, submit, read
+the message about the pre-review's correction request, follow the case, and look it up
+publicly — with htmx on a desktop and without JavaScript on a phone."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import re
 import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE, SHOTS
+from yichuang.cases import services as case_services
 from yichuang.cases.models import Case
 from yichuang.cases.tests import factories as case_factories
 from yichuang.cases.workflow import Status
+from yichuang.orgs.tests import factories as orgs_factories
 from yichuang.web.tests.helpers import sample_portal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,9 +94,35 @@ def test_applicant_applies_online_and_follows_the_case(
     timeline = page.locator("#timeline").inner_text()
     shoot(page, f"case-submitted-{screen}")
 
-    # the case is in "my cases"
+    # the window's pre-review asks for a correction: the applicant gets a message
+    officer = orgs_factories.staff(centre=case.centre).user
+    case_services.case_request_correction(
+        user=officer,
+        case=Case.objects.get(pk=case.pk),
+        items=[(fund.materials.get(position=2), "请上传清晰的购房发票")],
+    )
+
+    # the case is in "my cases"; the header counts the unread message
     visitor.open("/my/cases/")
     listed = page.locator(f'tr[data-case="{case.number}"]').inner_text()
+    badge = page.locator(".nav-messages .unread-badge").inner_text()
+
+    # 我的消息: the message, marked unread, links to the case page
+    page.get_by_role("link", name=re.compile("我的消息")).click()
+    page.wait_for_url(re.compile(r"/my/messages/$"))
+    inbox = page.locator(".message-list").inner_text()
+    unread_rows = page.locator(".message.is-unread").count()
+    widths["messages"] = overflow(page)
+    shoot(page, f"messages-{screen}")
+    page.get_by_role("button", name="标为已读", exact=True).click()
+    page.wait_for_url(re.compile(r"/my/messages/$"))
+    unread_after = page.locator(".message.is-unread").count()
+    page.get_by_role("link", name=f"查看办件 {case.number}").click()
+    page.wait_for_url(re.compile(rf"/my/cases/{re.escape(case.number)}/$"))
+    correction = page.locator("#correction").inner_text()
+    widths["case_correction"] = overflow(page)
+    shoot(page, f"case-correction-{screen}")
+    visitor.open("/my/cases/")
     widths["my_cases"] = overflow(page)
     shoot(page, f"my-cases-{screen}")
 
@@ -113,13 +141,17 @@ def test_applicant_applies_online_and_follows_the_case(
     assert "王小明" in header and "退出登录" in header
     assert "材料已上传" in uploaded
     assert "已上传" in row_state
-    assert case.status == Status.SUBMITTED
+    assert case.status == Status.CORRECTION_REQUESTED
     assert case.form_data["phone"] == "13912345678"
     assert status_after_submit == "已提交"
     assert "提交申请" in timeline and "上传材料" in timeline
-    assert FUND in listed and "已提交" in listed
+    assert FUND in listed and "待补正" in listed
+    assert badge.startswith("1")
+    assert "请补正材料" in inbox and "请上传清晰的购房发票" in inbox and "未读" in inbox
+    assert (unread_rows, unread_after) == (1, 0)
+    assert "请上传清晰的购房发票" in correction
     assert prefilled == case.number
-    assert case.number in answer and "已提交" in answer
+    assert case.number in answer and "待补正" in answer
     assert "王小明" not in answer and "13912345678" not in answer
     assert all(width <= 0 for width in widths.values()), widths
     assert visitor.foreign_requests == [] and stranger.foreign_requests == []

@@ -19,9 +19,11 @@ number or phone, and shows no personal data.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -35,6 +37,8 @@ from yichuang.orgs.selectors import staff_for_user
 CENTRE_ROLES = frozenset({Role.WINDOW_OFFICER, Role.HELPER})
 SUBTREE_ROLES = frozenset({Role.LEADER, Role.CENTRE_ADMIN})
 LOOKUP_CHECK_LENGTH = 6
+LOOKUP_MAX_FAILURES = 10
+LOOKUP_WINDOW_SECONDS = 10 * 60
 # Cases whose deadline is running or stopped: the ones that can still be late.
 OPEN_STATUSES = CLOCK_RUNNING | {Status.SUSPENDED}
 
@@ -110,9 +114,36 @@ def _check_matches(*, case: Case, check: str) -> bool:
     return matched
 
 
+def _lookup_key(number: str) -> str:
+    digest = hashlib.sha256(number.strip().encode("utf-8", "surrogatepass")).hexdigest()
+    return f"cases:lookup-failures:{digest}"
+
+
+def lookup_braked(number: str) -> bool:
+    """Whether the number had `LOOKUP_MAX_FAILURES` wrong checks in the current window."""
+    return (cache.get(_lookup_key(number)) or 0) >= LOOKUP_MAX_FAILURES
+
+
+def _lookup_failure_count(number: str) -> None:
+    """Count one wrong check; the window starts with the first failure (a shared cache
+    such as Redis counts atomically across processes)."""
+    key = _lookup_key(number)
+    cache.add(key, 0, timeout=LOOKUP_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # the window ended between the two calls
+        cache.set(key, 1, timeout=LOOKUP_WINDOW_SECONDS)
+
+
 def case_lookup_public(*, number: str, check: str) -> Case:
     """The case with `number` if `check` is the last 6 characters of the applicant's ID
-    number or phone; a wrong check is answered exactly like an unknown number."""
+    number or phone; a wrong check is answered exactly like an unknown number.
+
+    A brake against guessing the 6 characters: after `LOOKUP_MAX_FAILURES` wrong checks
+    for one number within `LOOKUP_WINDOW_SECONDS`, that number is not found for the rest
+    of the window, even with the right check (pages and API alike)."""
+    if lookup_braked(number):
+        raise case_not_found()
     case = (
         Case.objects.select_related("applicant")
         .filter(number=number.strip())
@@ -120,6 +151,7 @@ def case_lookup_public(*, number: str, check: str) -> Case:
         .first()
     )
     if case is None or not _check_matches(case=case, check=check):
+        _lookup_failure_count(number)
         raise case_not_found()
     return case
 

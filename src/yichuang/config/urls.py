@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from yichuang.config.api import api
+from yichuang.web.forms_auth import ThrottledAuthenticationForm
 
 admin.site.site_header = _("一窗 政务服务平台管理")
 admin.site.site_title = _("一窗管理")
@@ -18,6 +19,12 @@ urlpatterns = [
         "accounts/logout/",
         auth_views.LogoutView.as_view(template_name="registration/portal_logged_out.html"),
         name="logout",
+    ),
+    # The page login shares the API token endpoint's lockout (identity.tokens).
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("yichuang.cases.urls")),

@@ -72,11 +72,12 @@ def _password_ok(*, username: str, password: str) -> User | None:
     return user
 
 
-def token_issue(*, username: str, password: str) -> IssuedToken:
-    """Check the credentials under the throttle and issue a new token.
+def credentials_check(*, username: str, password: str) -> User:
+    """The active user with these credentials, checked under the login throttle.
 
     Raises `InvalidCredentials` (401) or `AccountLocked` (429). The failure count is
-    committed before the error is raised.
+    committed before the error is raised. Used by the token endpoint and the login page,
+    so both share one lockout.
     """
     now = clock.now()
     if "\x00" in username:  # no account has it, and PostgreSQL text cannot hold it
@@ -98,8 +99,15 @@ def token_issue(*, username: str, password: str) -> IssuedToken:
                 if throttle.failures or throttle.locked_until is not None:
                     throttle.failures, throttle.locked_until = 0, None
                     throttle.save(update_fields=["failures", "locked_until"])
-                return _token_create(user=user, now=now)
+                return user
     raise error
+
+
+def token_issue(*, username: str, password: str) -> IssuedToken:
+    """Check the credentials under the throttle (`credentials_check`) and issue a new
+    token. Raises `InvalidCredentials` (401) or `AccountLocked` (429)."""
+    user = credentials_check(username=username, password=password)
+    return _token_create(user=user, now=clock.now())
 
 
 def _failure_count(*, throttle: LoginThrottle, now: dt.datetime) -> None:

@@ -10,43 +10,20 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from yichuang.cases import deadlines
-from yichuang.cases.models import Case, CaseEvent, SubmittedMaterial
-from yichuang.cases.services import timing
+from yichuang.cases.events import event_label
+from yichuang.cases.models import (
+    Case,
+    CaseEvent,
+    MaterialCommitment,
+    Notice,
+    NoticeKind,
+    SubmittedMaterial,
+    Suspension,
+    SuspensionKind,
+)
+from yichuang.cases.services import opening, timing
 from yichuang.cases.workflow import Actor, Status, transition_allowed
-from yichuang.catalog.models import Material, MaterialSource, OnlineDepth, ServiceItemVersion
-
-# What happened, in the applicant's words, for every event kind the services record.
-EVENT_LABELS: dict[str, Any] = {
-    "opened": _("创建申请"),
-    "submitted": _("提交申请"),
-    "resubmitted": _("补正后重新提交"),
-    "material_added": _("上传材料"),
-    "accepted": _("受理"),
-    "accepted_pending": _("容缺受理"),
-    "one_time_notice": _("一次性告知"),
-    "not_accepted": _("不予受理"),
-    "correction_requested": _("要求补正材料"),
-    "supplement_submitted": _("提交补正材料"),
-    "stage_started": _("进入审批环节"),
-    "stage_completed": _("审批环节完成"),
-    "stage_returned": _("退回上一环节"),
-    "task_approved": _("部门审查通过"),
-    "task_rejected": _("部门审查不通过"),
-    "task_correction_requested": _("部门要求补正"),
-    "task_deemed_consent": _("部门超时默认同意"),
-    "suspended": _("暂停计时"),
-    "resumed": _("恢复计时"),
-    "extension_requested": _("申请延期"),
-    "extension_approved": _("批准延期"),
-    "extension_refused": _("不批准延期"),
-    "decided": _("作出审批决定"),
-    "concluded": _("办结"),
-    "withdrawn": _("撤回申请"),
-    "returned": _("退回申请"),
-    "pending_overdue": _("容缺材料逾期未补"),
-    "pending_supplied": _("补齐容缺材料"),
-    "reminder_sent": _("发送提醒"),
-}
+from yichuang.catalog.models import Material, MaterialSource
 
 LIGHT_LABELS: dict[str, Any] = {
     deadlines.Light.GREEN: _("正常"),
@@ -67,12 +44,6 @@ UPLOAD_STATUSES = frozenset(
         Status.PENDING_DECISION,
     }
 )
-
-
-def event_label(kind: str) -> str:
-    """The Chinese name of an event kind; an unknown kind is shown as it is."""
-    label = EVENT_LABELS.get(kind)
-    return str(label) if label is not None else kind
 
 
 @dataclass(frozen=True)
@@ -105,10 +76,8 @@ def timeline(events: list[CaseEvent]) -> list[TimelineEntry]:
     ]
 
 
-def online_intake(version: ServiceItemVersion) -> bool:
-    """Whether the item may be applied for online (as `case_open` decides)."""
-    intake_bit = 1 << (OnlineDepth.ONLINE_INTAKE - 1)
-    return bool(version.handled_online or version.online_depth & intake_bit)
+# Whether the item may be applied for online: the rule `case_open` applies.
+online_intake = opening.online_intake_allowed
 
 
 case_light = timing.case_light
@@ -151,3 +120,129 @@ def checklist(
 def applicant_may(*, case: Case, to_status: str) -> bool:
     """Whether the transition table lets the applicant move the case to `to_status`."""
     return transition_allowed(from_status=case.status, to_status=to_status, by=Actor.APPLICANT)
+
+
+# -- correction (补正) and pending materials (容缺) ------------------------------------------
+
+
+@dataclass
+class CorrectionItem:
+    """One entry of a correction notice, with the files handed in for it since."""
+
+    name: str
+    note: str
+    material: Material | None
+    slot: str
+    supplied: list[SubmittedMaterial] = field(default_factory=list)
+
+
+@dataclass
+class Correction:
+    notice: Notice
+    department: str
+    items: list[CorrectionItem]
+    # During review (suspended): the supplement is declared with "提交补正材料"; before
+    # acceptance (pre-review) the applicant resubmits the case instead.
+    during_review: bool
+    # Whether any file arrived after the notice (what the supplement service requires).
+    any_supplied: bool = False
+
+
+def _latest(notices: list[Notice], kind: str) -> Notice | None:
+    found = [n for n in notices if n.kind == kind]
+    return max(found, key=lambda n: (n.issued_at, n.pk)) if found else None
+
+
+def open_correction_suspension(suspensions: list[Suspension]) -> Suspension | None:
+    return next(
+        (s for s in suspensions if s.ended_on is None and s.kind == SuspensionKind.CORRECTION),
+        None,
+    )
+
+
+def correction(
+    *,
+    case: Case,
+    notices: list[Notice],
+    suspensions: list[Suspension],
+    materials: list[Material],
+    submitted: list[SubmittedMaterial],
+) -> Correction | None:
+    """What the latest correction notice asks for, while the case waits for it: suspended
+    for a correction during review, or sent back for correction at pre-review."""
+    during_review = case.status == Status.SUSPENDED
+    if during_review and open_correction_suspension(suspensions) is None:
+        return None
+    if not during_review and case.status != Status.CORRECTION_REQUESTED:
+        return None
+    notice = _latest(notices, NoticeKind.CORRECTION)
+    if notice is None:
+        return None
+    since = [m for m in submitted if m.uploaded_at > notice.issued_at]
+    by_pk = {m.pk: m for m in materials}
+    body = notice.body or {}
+    items = []
+    for position, entry in enumerate(body.get("items") or [], start=1):
+        material_id = entry.get("material")
+        items.append(
+            CorrectionItem(
+                name=str(entry.get("name") or ""),
+                note=str(entry.get("note") or ""),
+                material=by_pk.get(material_id) if material_id else None,
+                slot=f"correction-{position}",
+                supplied=[m for m in since if material_id and m.material_id == material_id],
+            )
+        )
+    return Correction(
+        notice=notice,
+        department=str(body.get("department") or ""),
+        items=items,
+        during_review=during_review,
+        any_supplied=bool(since),
+    )
+
+
+@dataclass
+class PendingRow:
+    material: Material
+    slot: str
+    supplied: list[SubmittedMaterial] = field(default_factory=list)
+
+
+@dataclass
+class PendingCommitment:
+    """容缺: a commitment not yet fulfilled, what it covers and what happens otherwise."""
+
+    commitment: MaterialCommitment
+    rows: list[PendingRow]
+    consequence: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.commitment.broken_at is not None
+
+
+def commitments_pending(
+    *,
+    commitments: list[MaterialCommitment],
+    notices: list[Notice],
+    submitted: list[SubmittedMaterial],
+) -> list[PendingCommitment]:
+    """The unfulfilled commitments (materials prefetched), each with its materials and the
+    consequence stated in the 容缺受理通知书."""
+    notice = _latest(notices, NoticeKind.PENDING_MATERIALS)
+    consequence = str((notice.body or {}).get("consequence") or "") if notice else ""
+    result = []
+    for commitment in commitments:
+        if commitment.fulfilled_at is not None:
+            continue
+        rows = [
+            PendingRow(
+                material=material,
+                slot=f"pending-{commitment.pk}-{material.pk}",
+                supplied=[m for m in submitted if m.material_id == material.pk],
+            )
+            for material in commitment.materials.all()
+        ]
+        result.append(PendingCommitment(commitment=commitment, rows=rows, consequence=consequence))
+    return result

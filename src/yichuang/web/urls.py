@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yichuang.web import views, views_cases
+from yichuang.web import views, views_cases, views_messages
 
 app_name = "web"
 
@@ -22,4 +22,17 @@ urlpatterns = [
     ),
     path("my/cases/<str:number>/submit/", views_cases.case_submit, name="my_case_submit"),
     path("my/cases/<str:number>/withdraw/", views_cases.case_withdraw, name="my_case_withdraw"),
+    path(
+        "my/cases/<str:number>/supplement/",
+        views_cases.supplement_submit,
+        name="my_case_supplement",
+    ),
+    path(
+        "my/cases/<str:number>/notices/<str:notice_number>.pdf",
+        views_cases.notice_pdf,
+        name="my_case_notice_pdf",
+    ),
+    path("my/messages/", views_messages.my_messages, name="my_messages"),
+    path("my/messages/read-all/", views_messages.messages_read_all, name="messages_read_all"),
+    path("my/messages/<int:pk>/read/", views_messages.message_read, name="message_read"),
 ]

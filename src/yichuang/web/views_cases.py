@@ -6,16 +6,19 @@ application form. Thin views over the case engine's services and access function
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import models as db
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yichuang.cases import pdf as case_pdf
 from yichuang.cases import selectors as case_selectors
 from yichuang.cases import services as case_services
 from yichuang.cases.errors import CaseNotFound
@@ -23,6 +26,7 @@ from yichuang.cases.models import Case
 from yichuang.cases.workflow import Status
 from yichuang.catalog import selectors as catalog_selectors
 from yichuang.catalog.errors import ItemNotFound
+from yichuang.catalog.models import Material
 from yichuang.common import clock
 from yichuang.common.errors import DomainError
 from yichuang.identity import services as identity_services
@@ -41,10 +45,8 @@ ROLE_LANDING = (
     (frozenset({Role.LEADER, Role.CENTRE_ADMIN}), "/overview/"),
 )
 
-
-def withdraw_available() -> bool:
-    """Whether the case engine offers withdrawal (撤回) yet."""
-    return hasattr(case_services, "case_withdraw")
+# The public lookup's brake: after this many wrong checks for one case number within the
+# window, the number is answered "not found" for the rest of the window, right check or not.
 
 
 # -- login landing -------------------------------------------------------------------------
@@ -79,9 +81,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = LookupForm(request.POST)
         if form.is_valid():
+            number = form.cleaned_data["number"]
             try:
                 case = case_selectors.case_lookup_public(
-                    number=form.cleaned_data["number"], check=form.cleaned_data["check"]
+                    number=number, check=form.cleaned_data["check"]
                 )
             except CaseNotFound:
                 not_found = True
@@ -177,30 +180,54 @@ def _case_context(
 ) -> dict[str, Any]:
     light = case_display.case_light(case=case, today=clock.today())
     materials = list(case.item_version.materials.order_by("position", "id"))
-    rows, others = case_display.checklist(
-        materials=materials, submitted=list(case.materials.order_by("uploaded_at", "id"))
+    submitted = list(case.materials.order_by("uploaded_at", "id"))
+    notices = list(case.notices.order_by("issued_at", "id"))
+    rows, others = case_display.checklist(materials=materials, submitted=submitted)
+    correction = case_display.correction(
+        case=case,
+        notices=notices,
+        suspensions=list(case.suspensions.all()),
+        materials=materials,
+        submitted=submitted,
+    )
+    commitments = case_display.commitments_pending(
+        commitments=list(
+            case.commitments.filter(fulfilled_at__isnull=True).prefetch_related(
+                Prefetch("materials", queryset=Material.objects.order_by("position", "id"))
+            )
+        ),
+        notices=notices,
+        submitted=submitted,
     )
     may_upload = case.status in case_display.UPLOAD_STATUSES
-    uploadable = {str(row.material.pk) for row in rows if not row.shared}
-    if upload_error_slot and upload_error_slot not in uploadable:
+    # An approval whose result is held for pending materials still takes them.
+    may_supply = may_upload or (bool(commitments) and case.status == Status.APPROVED)
+    slots = {str(row.material.pk) for row in rows if not row.shared} | {"other"}
+    if correction is not None:
+        slots |= {item.slot for item in correction.items}
+    slots |= {row.slot for pending in commitments for row in pending.rows}
+    if upload_error_slot and upload_error_slot not in slots:
         upload_error_slot = "other"
+    shown = may_upload or (may_supply and upload_error_slot.startswith("pending-"))
     return {
         "case": case,
         "light": light,
         "light_label": case_display.light_label(light),
         "timeline": case_display.timeline(list(case_selectors.case_events(case=case))),
-        "notices": list(case.notices.order_by("issued_at", "id")),
+        "notices": notices,
         "checklist": rows,
         "other_materials": others,
         "missing_count": sum(1 for row in rows if row.missing),
+        "correction": correction,
+        "commitments": commitments,
         "may_upload": may_upload,
+        "may_supply": may_supply,
         "may_submit": case_display.applicant_may(case=case, to_status=Status.SUBMITTED),
-        "may_withdraw": withdraw_available()
-        and case_display.applicant_may(case=case, to_status=Status.WITHDRAWN),
+        "may_withdraw": case_display.applicant_may(case=case, to_status=Status.WITHDRAWN),
         "upload_error_slot": upload_error_slot,
         "upload_errors": upload_errors or [],
         # An upload refused while no upload form is shown (a closed case).
-        "upload_errors_top": bool(upload_errors) and not may_upload,
+        "upload_errors_top": bool(upload_errors) and not shown,
         "withdraw_form": withdraw_form or WithdrawForm(),
         "nav_section": "my_cases",
     }
@@ -213,7 +240,7 @@ def material_upload(request: HttpRequest, number: str) -> HttpResponse:
     if isinstance(case, HttpResponse):
         return case
     form = MaterialUploadForm(request.POST, request.FILES, item_version_id=case.item_version_id)
-    slot = str(request.POST.get("material") or "other")
+    slot = str(request.POST.get("slot") or request.POST.get("material") or "other")[:80]
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -255,9 +282,6 @@ def case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
     case = _case_or_404(request, number)
     if isinstance(case, HttpResponse):
         return case
-    if not withdraw_available():
-        messages.error(request, _("暂不支持网上撤回，请联系受理窗口。"))
-        return redirect("web:my_case", number=case.number)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         context = _case_context(case, withdraw_form=form)
@@ -271,6 +295,49 @@ def case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
     else:
         messages.success(request, _("申请已撤回。"))
     return redirect("web:my_case", number=case.number)
+
+
+@login_required
+@require_POST
+def supplement_submit(request: HttpRequest, number: str) -> HttpResponse:
+    """提交补正材料: the supplement a correction during review asked for is handed in."""
+    case = _case_or_404(request, number)
+    if isinstance(case, HttpResponse):
+        return case
+    try:
+        case_services.case_supplement_submit(user=request.user, case=case)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("补正材料已提交，办件恢复审查。"))
+    return redirect("web:my_case", number=case.number)
+
+
+# -- notices as PDF ------------------------------------------------------------------------
+
+
+@login_required
+def notice_pdf(request: HttpRequest, number: str, notice_number: str) -> HttpResponse:
+    """A notice of a case the user may read, as a PDF shown in the browser."""
+    try:
+        case = case_selectors.case_get_for(user=request.user, number=number)
+    except CaseNotFound:
+        return render(request, "404.html", {"not_found_message": _("未找到该办件。")}, status=404)
+    notice = case.notices.filter(number=notice_number).first()
+    if notice is None:
+        return render(request, "404.html", {"not_found_message": _("未找到该文书。")}, status=404)
+    notice.case = case
+    status_url = request.build_absolute_uri(f"/cases/lookup/?number={quote(case.number)}")
+    try:
+        content = case_pdf.notice_pdf(notice=notice, status_url=status_url)
+    except case_pdf.PdfFontMissing as error:
+        context = {"message": error.message, "case": case}
+        return render(request, "web/cases/pdf_unavailable.html", context, status=503)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"{notice.number}.pdf"
+    )
+    return response
 
 
 # -- apply ---------------------------------------------------------------------------------

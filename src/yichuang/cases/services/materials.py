@@ -106,20 +106,26 @@ def case_material_add(
             uploaded_by=user,
         )
         row.file.save(f"{digest[:32]}.{extension}", ContentFile(content), save=False)
-        row.save()
-        case_event_record(
-            case=locked,
-            actor=user,
-            actor_kind=by,
-            kind="material_added",
-            data={
-                "material": material.pk if material else None,
-                "name": material.name if material else "",
-                "sha256": digest,
-                "size": len(content),
-                "origin": origin,
-            },
-        )
-        if origin == MaterialOrigin.SUPPLEMENT:
-            commitments_check(case=locked, user=user)
+        # If anything below fails, the transaction rolls back and the stored file must not
+        # stay behind without its row.
+        try:
+            row.save()
+            case_event_record(
+                case=locked,
+                actor=user,
+                actor_kind=by,
+                kind="material_added",
+                data={
+                    "material": material.pk if material else None,
+                    "name": material.name if material else "",
+                    "sha256": digest,
+                    "size": len(content),
+                    "origin": origin,
+                },
+            )
+            if origin == MaterialOrigin.SUPPLEMENT:
+                commitments_check(case=locked, user=user)
+        except BaseException:
+            row.file.storage.delete(row.file.name)
+            raise
     return row

@@ -35,6 +35,13 @@ STAFF_CHANNELS = {
 APPLICANT_CHANNELS = frozenset({Channel.ONLINE, Channel.KIOSK})
 
 
+def online_intake_allowed(version: ServiceItemVersion) -> bool:
+    """Whether an applicant may apply for the item online: it is handled online, or its
+    online depth includes online intake (网上申请)."""
+    intake = version.online_depth & (1 << (OnlineDepth.ONLINE_INTAKE - 1))
+    return bool(version.handled_online or intake)
+
+
 def _check_item(*, version: ServiceItemVersion, applicant: Applicant, online: bool) -> None:
     if version.status != VersionStatus.PUBLISHED:
         raise CaseError(code="item_not_published", message=_("该事项版本未发布，不能申请"))
@@ -45,8 +52,7 @@ def _check_item(*, version: ServiceItemVersion, applicant: Applicant, online: bo
             message=_("该事项的服务对象不包括此类申请人"),
             field="applicant",
         )
-    intake = version.online_depth & (1 << (OnlineDepth.ONLINE_INTAKE - 1))
-    if online and not (version.handled_online or intake):
+    if online and not online_intake_allowed(version):
         raise CaseError(code="item_not_online", message=_("该事项不支持网上申请"))
 
 

@@ -27,8 +27,7 @@ from yichuang.cases.history import case_event_record
 from yichuang.cases.locks import case_lock
 from yichuang.cases.models import Case, MaterialCommitment, Suspension, SuspensionKind
 from yichuang.cases.services._base import open_work_close, status_move
-from yichuang.cases.services.review import tasks_deem_consent
-from yichuang.cases.services.timing import case_due_refresh
+from yichuang.cases.services.review import resume_after, tasks_deem_consent
 from yichuang.cases.workflow import CLOCK_RUNNING, Actor, Status
 from yichuang.common import clock
 from yichuang.workdays.selectors import calendar_get
@@ -63,16 +62,7 @@ def commitments_check(*, case: Case, user: Any) -> None:
         return
     suspension.ended_on = clock.today()
     suspension.save(update_fields=["ended_on"])
-    status_move(
-        case=case,
-        to_status=suspension.resume_status,
-        by=Actor.SYSTEM,
-        user=None,
-        kind="resumed",
-        data={"suspension": suspension.pk, "kind": suspension.kind},
-    )
-    case_due_refresh(case=case)
-    hooks.hooks_schedule(event=hooks.RESUMED, case_id=case.pk)
+    resume_after(case=case, suspension=suspension)
 
 
 def _overdue_one(*, commitment_id: int, case_id: int, today: dt.date) -> bool:
@@ -104,16 +94,7 @@ def _overdue_one(*, commitment_id: int, case_id: int, today: dt.date) -> bool:
             return acted
         reason = _("容缺材料未在%(day)s前补齐") % {"day": commitment.supply_by.isoformat()}
         if settings.YICHUANG["PENDING_OVERDUE_ACTION"] == "terminate":
-            open_work_close(case=case)
-            status_move(
-                case=case,
-                to_status=Status.RETURNED,
-                by=Actor.SYSTEM,
-                user=None,
-                kind="returned",
-                reason=reason,
-            )
-            hooks.hooks_schedule(event=hooks.RETURNED, case_id=case.pk)
+            _case_return(case=case, reason=reason)
             return True
         suspension = Suspension.objects.create(
             case=case,
@@ -142,18 +123,27 @@ def _return_one(*, suspension_id: int, case_id: int, today: dt.date) -> bool:
         if suspension.ended_on is not None or case.status != Status.SUSPENDED:
             return False
         days = settings.YICHUANG["PENDING_RETURN_WORKDAYS"]
-        open_work_close(case=case)
-        status_move(
+        _case_return(
             case=case,
-            to_status=Status.RETURNED,
-            by=Actor.SYSTEM,
-            user=None,
-            kind="returned",
             reason=_("容缺材料逾期未补，暂停满%(days)d个工作日，退回申请") % {"days": days},
             data={"suspension": suspension.pk},
         )
-        hooks.hooks_schedule(event=hooks.RETURNED, case_id=case.pk)
         return True
+
+
+def _case_return(*, case: Case, reason: str, data: dict[str, Any] | None = None) -> None:
+    """退回: end the open work and return the case (case row locked)."""
+    open_work_close(case=case)
+    status_move(
+        case=case,
+        to_status=Status.RETURNED,
+        by=Actor.SYSTEM,
+        user=None,
+        kind="returned",
+        reason=reason,
+        data=data,
+    )
+    hooks.hooks_schedule(event=hooks.RETURNED, case_id=case.pk)
 
 
 def pending_deadlines_apply(*, today: dt.date) -> dict[str, int]:

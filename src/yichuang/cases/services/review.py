@@ -381,7 +381,7 @@ def _suspension_create(**fields: Any) -> Suspension:
         raise CaseConflict(code="suspension_open", message=_("该办件已有进行中的暂停计时")) from exc
 
 
-def _resume(*, case: Case, suspension: Suspension) -> None:
+def resume_after(*, case: Case, suspension: Suspension) -> None:
     """After a suspension ended: new due dates, back to the status it interrupted."""
     case_due_refresh(case=case)
     status_move(
@@ -531,7 +531,7 @@ def case_supplement_submit(*, user: Any, case: Case) -> Case:
                 "ended_on": suspension.ended_on,
             },
         )
-        _resume(case=locked, suspension=suspension)
+        resume_after(case=locked, suspension=suspension)
     return locked
 
 
@@ -623,7 +623,7 @@ def case_resume(*, user: Any, case: Case) -> Case:
                 "ended_on": suspension.ended_on,
             },
         )
-        _resume(case=locked, suspension=suspension)
+        resume_after(case=locked, suspension=suspension)
     return locked
 
 

@@ -228,3 +228,27 @@ def test_a_material_of_another_item_is_refused(version, officer):
 
     with pytest.raises(CaseError, match="material_not_of_item"):
         services.case_material_add(user=officer, case=case, content=factories.PDF, material=other)
+
+
+def test_a_failed_upload_leaves_no_file_behind(settings, monkeypatch):
+    from yichuang.cases.services import materials as materials_module
+
+    officer_member = orgs_factories.staff()
+    version = catalog_factories.published_item(
+        department=orgs_factories.department(centre=officer_member.centre)
+    )
+    case = services.case_open(
+        user=officer_member.user, item_version=version, applicant=factories.applicant()
+    )
+
+    def broken(**kwargs):
+        raise RuntimeError("the history could not be written")
+
+    monkeypatch.setattr(materials_module, "case_event_record", broken)
+    with pytest.raises(RuntimeError):
+        services.case_material_add(user=officer_member.user, case=case, content=factories.PDF)
+
+    media = settings.MEDIA_ROOT
+    stored = [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
+    assert stored == []
+    assert not case.materials.exists()

@@ -167,3 +167,13 @@ def test_a_draft_is_not_found_publicly(world):
 
     with pytest.raises(CaseNotFound):
         case_lookup_public(number=case.number, check="345678")
+
+
+def test_ten_wrong_checks_brake_the_number_for_every_caller(world):
+    case, _users = world
+    for _ in range(10):
+        with pytest.raises(CaseNotFound):
+            case_lookup_public(number=case.number, check="000000")
+
+    with pytest.raises(CaseNotFound):
+        case_lookup_public(number=case.number, check="345678")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import shutil
+import subprocess
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +22,7 @@ from yichuang.catalog.tests import factories as catalog_factories
 from yichuang.common import clock
 from yichuang.identity.models import Applicant, ApplicantKind
 from yichuang.identity.validation import resident_id_check_character
+from yichuang.notifications.models import Message
 from yichuang.orgs.models import Role
 from yichuang.orgs.tests import factories as orgs_factories
 from yichuang.web import case_display
@@ -96,7 +100,7 @@ def test_wrong_password_shows_a_chinese_error(client, person):
     )
 
     assert response.status_code == 200
-    assert "正确" in text(response)
+    assert "用户名或密码错误" in text(response)
     assert "_auth_user_id" not in client.session
 
 
@@ -529,31 +533,6 @@ def test_resubmit_after_a_correction_request(client, online_item, person):
     assert case.status == Status.SUBMITTED
 
 
-def test_no_withdraw_button_while_the_engine_has_no_withdrawal(client, draft, person, monkeypatch):
-    monkeypatch.delattr(case_services, "case_withdraw", raising=False)
-    login(client, person)
-
-    page = text(client.get(f"/my/cases/{draft.number}/"))
-
-    assert "/withdraw/" not in page
-
-
-def test_withdraw_needs_the_confirmation(client, draft, person, monkeypatch):
-    calls = []
-    monkeypatch.setattr(
-        case_services, "case_withdraw", lambda **kwargs: calls.append(kwargs), raising=False
-    )
-    login(client, person)
-
-    page = text(client.get(f"/my/cases/{draft.number}/"))
-    response = client.post(f"/my/cases/{draft.number}/withdraw/", {"reason": "不办了"})
-
-    assert f"/my/cases/{draft.number}/withdraw/" in page
-    assert response.status_code == 422
-    assert "请勾选确认后再撤回" in text(response)
-    assert calls == []
-
-
 # -- apply ---------------------------------------------------------------------------------
 
 
@@ -775,3 +754,654 @@ def test_bad_lookup_input_is_a_form_error(client, payload):
 
     assert response.status_code == 200
     assert 'class="field-error"' in text(response)
+
+
+# -- login lockout (shared with POST /api/v1/auth/token) ------------------------------------
+
+
+def login_post(client, username: str, password: str):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_five_wrong_passwords_lock_the_name_on_the_page(client, person):
+    with clock.frozen(at("2026-03-02")):
+        for _ in range(5):
+            login_post(client, person.user.username, "wrong")
+        response = login_post(client, person.user.username, PASSWORD)
+
+    assert response.status_code == 200
+    assert "登录失败次数过多，账号已暂时锁定，请15分钟后再试" in text(response)
+    assert "_auth_user_id" not in client.session
+
+
+def test_four_wrong_passwords_do_not_lock(client, person):
+    with clock.frozen(at("2026-03-02")):
+        for _ in range(4):
+            login_post(client, person.user.username, "wrong")
+        response = login_post(client, person.user.username, PASSWORD)
+
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_the_page_lock_ends_after_15_minutes(client, person):
+    with clock.frozen(at("2026-03-02")):
+        for _ in range(5):
+            login_post(client, person.user.username, "wrong")
+    with clock.frozen(at("2026-03-02") + dt.timedelta(minutes=15, seconds=1)):
+        response = login_post(client, person.user.username, PASSWORD)
+
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_page_failures_lock_the_token_endpoint_too(client, person):
+    with clock.frozen(at("2026-03-02")):
+        for _ in range(5):
+            login_post(client, person.user.username, "wrong")
+        response = client.post(
+            "/api/v1/auth/token",
+            {"username": person.user.username, "password": PASSWORD},
+            content_type="application/json",
+        )
+
+    assert response.status_code == 429
+    assert response.json()["code"] == "account_locked"
+
+
+def test_token_endpoint_failures_lock_the_page_too(client, person):
+    with clock.frozen(at("2026-03-02")):
+        for _ in range(5):
+            client.post(
+                "/api/v1/auth/token",
+                {"username": person.user.username, "password": "wrong"},
+                content_type="application/json",
+            )
+        response = login_post(client, person.user.username, PASSWORD)
+
+    assert "账号已暂时锁定" in text(response)
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_inactive_account_cannot_log_in_on_the_page(client, person):
+    person.user.is_active = False
+    person.user.save(update_fields=["is_active"])
+
+    response = login_post(client, person.user.username, PASSWORD)
+
+    assert "用户名或密码错误" in text(response)
+    assert "_auth_user_id" not in client.session
+
+
+# -- public lookup brake -------------------------------------------------------------------
+
+
+def test_ten_wrong_checks_brake_the_number_even_for_the_right_check(client, accepted_case, person):
+    for _ in range(10):
+        lookup(client, accepted_case.number, "000000")
+
+    page = text(lookup(client, accepted_case.number, person.id_number[-6:]))
+
+    assert NOT_FOUND in page
+    assert "审查中" not in page
+
+
+def test_nine_wrong_checks_still_let_the_right_check_through(client, accepted_case, person):
+    for _ in range(9):
+        lookup(client, accepted_case.number, "000000")
+
+    page = text(lookup(client, accepted_case.number, person.id_number[-6:]))
+
+    assert "审查中" in page
+
+
+def test_the_brake_is_per_number(client, accepted_case, person, online_item):
+    other = case_factories.case(item_version=online_item, applicant=person, status=Status.IN_REVIEW)
+    for _ in range(10):
+        lookup(client, accepted_case.number, "000000")
+
+    page = text(lookup(client, other.number, person.id_number[-6:]))
+
+    assert other.number in page
+    assert "审查中" in page
+
+
+def test_a_braked_answer_looks_like_an_unknown_number(client, accepted_case, person):
+    for _ in range(10):
+        lookup(client, accepted_case.number, "000000")
+
+    braked = text(lookup(client, accepted_case.number, person.id_number[-6:]))
+    unknown = text(lookup(client, "no-such-case", "000000"))
+
+    assert answer_of(braked) == answer_of(unknown)
+
+
+def test_the_brake_is_released_after_ten_minutes(client, accepted_case, person, monkeypatch):
+    import time as real_time
+
+    from django.core.cache.backends import locmem
+
+    for _ in range(10):
+        lookup(client, accepted_case.number, "000000")
+
+    later = real_time.time() + 10 * 60 + 1
+    monkeypatch.setattr(locmem, "time", type("Later", (), {"time": staticmethod(lambda: later)}))
+    page = text(lookup(client, accepted_case.number, person.id_number[-6:]))
+
+    assert "审查中" in page
+
+
+# -- withdraw ------------------------------------------------------------------------------
+
+
+def test_the_withdraw_form_is_shown_while_the_applicant_may_withdraw(client, draft, person):
+    login(client, person)
+
+    page = text(client.get(f"/my/cases/{draft.number}/"))
+
+    assert f"/my/cases/{draft.number}/withdraw/" in page
+    assert "我确认撤回该申请" in page
+
+
+@pytest.mark.parametrize("status", [Status.APPROVED, Status.CONCLUDED, Status.WITHDRAWN])
+def test_no_withdraw_form_after_the_decision(client, online_item, person, status):
+    case = case_factories.case(item_version=online_item, applicant=person, status=status)
+    login(client, person)
+
+    page = text(client.get(f"/my/cases/{case.number}/"))
+
+    assert "/withdraw/" not in page
+
+
+def test_withdraw_needs_the_confirmation(client, draft, person):
+    login(client, person)
+
+    response = client.post(f"/my/cases/{draft.number}/withdraw/", {"reason": "不办了"})
+
+    draft.refresh_from_db()
+    assert response.status_code == 422
+    assert "请勾选确认后再撤回" in text(response)
+    assert draft.status == Status.DRAFT
+
+
+def test_withdraw_with_the_confirmation_records_the_reason(client, draft, person):
+    login(client, person)
+
+    response = client.post(
+        f"/my/cases/{draft.number}/withdraw/", {"reason": "不办了", "confirm": "on"}, follow=True
+    )
+
+    draft.refresh_from_db()
+    assert draft.status == Status.WITHDRAWN
+    assert draft.events.get(kind="withdrawn").reason == "不办了"
+    assert "申请已撤回" in text(response)
+    assert "不办了" in text(response)
+
+
+def test_withdrawing_a_concluded_case_is_a_chinese_error(client, online_item, person):
+    case = case_factories.case(item_version=online_item, applicant=person, status=Status.CONCLUDED)
+    login(client, person)
+
+    response = client.post(f"/my/cases/{case.number}/withdraw/", {"confirm": "on"}, follow=True)
+
+    case.refresh_from_db()
+    assert response.status_code == 200
+    assert "申请人不能将办件从“已办结”变更为“已撤回”" in text(response)
+    assert case.status == Status.CONCLUDED
+
+
+def test_nobody_else_can_withdraw_a_case(client, draft):
+    login(client, case_factories.applicant(with_user=True))
+
+    response = client.post(f"/my/cases/{draft.number}/withdraw/", {"confirm": "on"})
+
+    draft.refresh_from_db()
+    assert response.status_code == 404
+    assert draft.status == Status.DRAFT
+
+
+# -- correction during review (补正) --------------------------------------------------------
+
+MON = dt.date(2026, 3, 2)
+WED, THU = dt.date(2026, 3, 4), dt.date(2026, 3, 5)
+
+
+def on(day: dt.date, hour: int = 10):
+    return clock.frozen(case_factories.moment(day, hour))
+
+
+@pytest.fixture
+def corrected(person):
+    """A case in review for `person` whose department asked for a correction on Wednesday:
+    申请材料1 unclear, and a further statement (no catalogue material)."""
+    version = case_factories.review_item(stages=(1,), materials=2)
+    case = case_factories.case_in_review(item_version=version, accepted_on=MON, applicant=person)
+    task = case.stages.get().tasks.get()
+    reviewer = case_factories.reviewer(department=task.department)
+    first = version.materials.get(position=1)
+    with on(WED):
+        case_services.task_request_correction(
+            user=reviewer, task=task, items=[(first, "复印件不清晰"), (None, "补充情况说明")]
+        )
+    return Case.objects.get(pk=case.pk)
+
+
+def test_the_correction_items_are_listed_first(client, corrected, person):
+    login(client, person)
+
+    with on(THU):
+        page = text(client.get(f"/my/cases/{corrected.number}/"))
+
+    assert corrected.status == Status.SUSPENDED
+    assert "请补正以下材料" in page
+    assert "复印件不清晰" in page and "补充情况说明" in page
+    assert page.index('id="correction"') < page.index('id="materials"')
+    assert 'name="slot" value="correction-1"' in page
+    assert 'name="slot" value="correction-2"' in page
+    assert "提交补正材料" in page
+
+
+def test_supplement_without_an_upload_is_a_chinese_error(client, corrected, person):
+    login(client, person)
+
+    with on(THU):
+        response = client.post(f"/my/cases/{corrected.number}/supplement/", follow=True)
+
+    corrected.refresh_from_db()
+    assert "请先上传补正材料" in text(response)
+    assert corrected.status == Status.SUSPENDED
+
+
+def test_upload_per_listed_material_then_supplement_resumes_the_review(client, corrected, person):
+    first = corrected.item_version.materials.get(position=1)
+    login(client, person)
+
+    with on(THU):
+        upload = client.post(
+            f"/my/cases/{corrected.number}/materials/",
+            {"material": first.pk, "slot": "correction-1", "file": pdf_upload()},
+            follow=True,
+        )
+        response = client.post(f"/my/cases/{corrected.number}/supplement/", follow=True)
+
+    corrected.refresh_from_db()
+    assert "已补交" in text(upload)
+    assert SubmittedMaterial.objects.get(case=corrected).material == first
+    assert corrected.status == Status.IN_REVIEW
+    assert "补正材料已提交" in text(response)
+    assert "请补正以下材料" not in text(response)
+
+
+def test_an_upload_error_shows_at_the_correction_item(client, corrected, person):
+    first = corrected.item_version.materials.get(position=1)
+    fake = SimpleUploadedFile("说明.pdf", b"just text", content_type="application/pdf")
+    login(client, person)
+
+    with on(THU):
+        response = client.post(
+            f"/my/cases/{corrected.number}/materials/",
+            {"material": first.pk, "slot": "correction-1", "file": fake},
+        )
+
+    page = text(response)
+    item = page.split('data-correction="申请材料1"', 1)[1].split("</li>", 1)[0]
+    assert response.status_code == 422
+    assert "只能上传 PDF、JPEG 或 PNG 文件" in item
+
+
+def test_nobody_else_can_submit_the_supplement(client, corrected):
+    login(client, case_factories.applicant(with_user=True))
+
+    with on(THU):
+        response = client.post(f"/my/cases/{corrected.number}/supplement/")
+
+    corrected.refresh_from_db()
+    assert response.status_code == 404
+    assert corrected.status == Status.SUSPENDED
+
+
+def test_a_pre_review_correction_lists_the_items_and_asks_to_resubmit(client, online_item, person):
+    case = case_factories.case(item_version=online_item, applicant=person, channel=Channel.ONLINE)
+    officer = orgs_factories.staff(centre=case.centre).user
+    with on(WED):
+        case_services.case_request_correction(
+            user=officer, case=case, items=[(online_item.materials.first(), "缺少签字")]
+        )
+    login(client, person)
+
+    with on(THU):
+        page = text(client.get(f"/my/cases/{case.number}/"))
+
+    assert "缺少签字" in page
+    assert "补正后请重新提交" in page
+    assert "提交补正材料" not in page
+    assert f"/my/cases/{case.number}/submit/" in page
+
+
+def test_no_correction_block_for_a_special_procedure(client, online_item, person):
+    case = case_factories.case(item_version=online_item, applicant=person, status=Status.SUSPENDED)
+    login(client, person)
+
+    page = text(client.get(f"/my/cases/{case.number}/"))
+
+    assert "请补正以下材料" not in page
+
+
+# -- pending materials (容缺) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def pending_case(online_item, person):
+    """Accepted on Monday with 申请材料2 pending, to be supplied by Friday."""
+    case = case_factories.case(item_version=online_item, applicant=person)
+    officer = orgs_factories.staff(centre=case.centre).user
+    first, second = online_item.materials.order_by("position")
+    with on(MON):
+        case_services.case_material_add(
+            user=officer, case=case, content=case_factories.PDF, material=first
+        )
+        case_services.case_accept(
+            user=officer,
+            case=case,
+            pending=[second],
+            signed_by_name=person.name,
+            signed_by_id_number=person.id_number,
+            supply_by=dt.date(2026, 3, 6),
+        )
+    return Case.objects.get(pk=case.pk)
+
+
+def test_the_commitment_shows_materials_date_and_consequence(client, pending_case, person):
+    login(client, person)
+
+    with on(WED):
+        page = text(client.get(f"/my/cases/{pending_case.number}/"))
+
+    card = page.split('class="card section action-card pending-card"', 1)[1].split("</section>")[0]
+    assert "容缺受理：待补交材料" in card
+    assert "2026年3月6日" in card
+    assert "申请材料2" in card
+    assert "逾期未补齐的" in card
+    assert 'name="slot" value="pending-' in card
+
+
+def test_uploading_the_pending_material_fulfils_the_commitment(client, pending_case, person):
+    second = pending_case.item_version.materials.get(position=2)
+    commitment = pending_case.commitments.get()
+    login(client, person)
+
+    with on(WED):
+        response = client.post(
+            f"/my/cases/{pending_case.number}/materials/",
+            {
+                "material": second.pk,
+                "slot": f"pending-{commitment.pk}-{second.pk}",
+                "file": pdf_upload(),
+            },
+            follow=True,
+        )
+
+    commitment.refresh_from_db()
+    assert commitment.fulfilled_at is not None
+    assert "容缺受理：待补交材料" not in text(response)
+
+
+def test_an_approved_case_held_for_pending_materials_still_takes_them(client, pending_case, person):
+    Case.objects.filter(pk=pending_case.pk).update(status=Status.APPROVED)
+    second = pending_case.item_version.materials.get(position=2)
+    login(client, person)
+
+    with on(WED):
+        page = text(client.get(f"/my/cases/{pending_case.number}/"))
+        client.post(
+            f"/my/cases/{pending_case.number}/materials/",
+            {"material": second.pk, "file": pdf_upload()},
+        )
+
+    assert "容缺受理：待补交材料" in page
+    assert pending_case.commitments.get().fulfilled_at is not None
+
+
+# -- notices as PDF ------------------------------------------------------------------------
+
+
+def require_tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("YICHUANG_REQUIRE_BROWSER"):
+            pytest.fail(f"{name} (poppler-utils) is required but not installed")
+        pytest.skip(f"{name} (poppler-utils) is not installed")
+    return path
+
+
+def require_font(settings) -> None:
+    font = settings.YICHUANG.get("PDF_FONT") or ""
+    if not font or not os.path.isfile(font):
+        if os.environ.get("YICHUANG_REQUIRE_BROWSER"):
+            pytest.fail("a CJK font (fonts-noto-cjk) is required but not installed")
+        pytest.skip("no CJK font for PDF notices")
+
+
+def notice_url(case, notice) -> str:
+    return f"/my/cases/{case.number}/notices/{notice.number}.pdf"
+
+
+def test_each_notice_links_to_its_pdf(client, pending_case, person):
+    notice = pending_case.notices.get()
+    login(client, person)
+
+    page = text(client.get(f"/my/cases/{pending_case.number}/"))
+
+    assert f'href="{notice_url(pending_case, notice)}"' in page
+
+
+def test_the_notice_pdf_carries_the_case_number(client, pending_case, person, settings, tmp_path):
+    pdftotext = require_tool("pdftotext")
+    require_font(settings)
+    notice = pending_case.notices.get()
+    login(client, person)
+
+    response = client.get(notice_url(pending_case, notice))
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(response.content)
+    extracted = subprocess.run(
+        [pdftotext, str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline")
+    assert pending_case.number in extracted
+    assert "容缺受理通知书" in extracted
+
+
+def test_without_a_font_the_notice_is_a_chinese_503_page(client, pending_case, person, settings):
+    settings.YICHUANG = {**settings.YICHUANG, "PDF_FONT": ""}
+    notice = pending_case.notices.get()
+    login(client, person)
+
+    response = client.get(notice_url(pending_case, notice))
+
+    assert response.status_code == 503
+    assert "文书暂时无法生成" in text(response)
+    assert "中文字体" in text(response)
+
+
+def test_another_applicant_cannot_open_the_notice(client, pending_case):
+    notice = pending_case.notices.get()
+    login(client, case_factories.applicant(with_user=True))
+
+    response = client.get(notice_url(pending_case, notice))
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_notice_of_another_case_is_not_found(client, pending_case, online_item, person):
+    mine = case_factories.case(item_version=online_item, applicant=person)
+    notice = pending_case.notices.get()
+    login(client, person)
+
+    response = client.get(f"/my/cases/{mine.number}/notices/{notice.number}.pdf")
+
+    assert response.status_code == 404
+
+
+def test_the_notice_pdf_needs_a_login(client, pending_case):
+    notice = pending_case.notices.get()
+
+    response = client.get(notice_url(pending_case, notice))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+# -- 我的消息 ------------------------------------------------------------------------------
+
+
+def message(user, *, case=None, title="办件已受理", minutes=0, read=False) -> Message:
+    created = at("2026-03-02") + dt.timedelta(minutes=minutes)
+    return Message.objects.create(
+        recipient=user,
+        case=case,
+        kind="accepted",
+        title=title,
+        body=f"{title}的内容",
+        created_at=created,
+        read_at=created if read else None,
+    )
+
+
+def test_my_messages_needs_a_login(client):
+    response = client.get("/my/messages/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/my/messages/"
+
+
+def test_my_messages_lists_own_messages_newest_first_unread_marked(client, person, accepted_case):
+    message(person.user, case=accepted_case, title="较早的消息", minutes=0, read=True)
+    message(person.user, case=accepted_case, title="最新的消息", minutes=5)
+    message(case_factories.applicant_user(), title="别人的消息")
+    login(client, person)
+
+    page = text(client.get("/my/messages/"))
+
+    assert page.index("最新的消息") < page.index("较早的消息")
+    assert "别人的消息" not in page
+    assert page.count("message is-unread") == 1
+    assert f'href="/my/cases/{accepted_case.number}/"' in page
+
+
+def test_mark_one_message_read(client, person):
+    first = message(person.user, title="第一条")
+    second = message(person.user, title="第二条", minutes=1)
+    login(client, person)
+
+    response = client.post(f"/my/messages/{first.pk}/read/")
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert response.status_code == 302
+    assert first.read_at is not None
+    assert second.read_at is None
+
+
+def test_mark_all_messages_read(client, person):
+    mine = [message(person.user, minutes=n) for n in range(3)]
+    others = message(case_factories.applicant_user())
+    login(client, person)
+
+    response = client.post("/my/messages/read-all/", follow=True)
+
+    assert all(Message.objects.get(pk=m.pk).read_at is not None for m in mine)
+    assert Message.objects.get(pk=others.pk).read_at is None
+    assert "已将 3 条消息标为已读" in text(response)
+
+
+def test_another_users_message_cannot_be_marked_read(client, person):
+    others = message(case_factories.applicant_user())
+    login(client, person)
+
+    response = client.post(f"/my/messages/{others.pk}/read/")
+
+    others.refresh_from_db()
+    assert response.status_code == 404
+    assert others.read_at is None
+
+
+def test_marking_a_huge_message_id_is_not_found(client, person):
+    login(client, person)
+
+    response = client.post(f"/my/messages/{2**64}/read/")
+
+    assert response.status_code == 404
+
+
+def test_mark_read_needs_post(client, person):
+    mine = message(person.user)
+    login(client, person)
+
+    response = client.get(f"/my/messages/{mine.pk}/read/")
+
+    assert response.status_code == 405
+
+
+def test_the_header_shows_the_unread_count_to_an_applicant(client, person):
+    message(person.user)
+    message(person.user, minutes=1)
+    message(person.user, minutes=2, read=True)
+    login(client, person)
+
+    page = text(client.get("/"))
+
+    assert 'href="/my/messages/"' in page
+    assert 'data-unread="2"' in page
+
+
+def test_no_badge_without_unread_messages(client, person):
+    message(person.user, read=True)
+    login(client, person)
+
+    page = text(client.get("/"))
+
+    assert 'href="/my/messages/"' in page
+    assert "data-unread" not in page
+
+
+def test_staff_and_visitors_get_no_messages_link(client):
+    anonymous = text(client.get("/"))
+    client.force_login(orgs_factories.staff().user)
+    staff = text(client.get("/"))
+
+    assert "/my/messages/" not in anonymous
+    assert "/my/messages/" not in staff
+
+
+def test_my_messages_query_count_does_not_grow_with_messages(
+    client, person, online_item, django_assert_max_num_queries
+):
+    for n in range(15):
+        case = case_factories.case(item_version=online_item, applicant=person)
+        message(person.user, case=case, minutes=n)
+    login(client, person)
+
+    with django_assert_max_num_queries(10):
+        response = client.get("/my/messages/")
+
+    assert response.status_code == 200
+    assert text(response).count("data-message=") == 15
+
+
+def test_my_messages_pages_through_many_messages(client, person):
+    for n in range(25):
+        message(person.user, title=f"消息{n:02d}", minutes=n)
+    login(client, person)
+
+    first = text(client.get("/my/messages/"))
+    second = text(client.get("/my/messages/?page=2"))
+    beyond = client.get("/my/messages/?page=x%00")
+
+    assert "消息24" in first and "消息04" not in first
+    assert "消息04" in second and "消息24" not in second
+    assert beyond.status_code == 200
