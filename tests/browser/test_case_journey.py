@@ -87,9 +87,9 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"journey-{name}.png"), full_page=True)
 
 
-def upload(page, material: str, path) -> None:
-    """Upload on the applicant's case page."""
-    row = page.locator(f'li[data-material="{material}"]')
+def upload(page, row_selector: str, path) -> None:
+    """Upload a file in one row of the applicant's case page."""
+    row = page.locator(row_selector)
     row.locator('input[type="file"]').set_input_files(str(path))
     row.get_by_role("button", name="上传").click()
     page.locator(".flash-success").wait_for()
@@ -119,7 +119,7 @@ def test_a_case_from_online_application_to_conclusion(visit, live_server, centre
     applicant.wait_for_url(re.compile(r"/my/cases/[^/]+/$"))
     case = Case.objects.get(applicant=centre["applicant"])
     my_case_url = applicant.url
-    upload(applicant, PREMISES, scan)
+    upload(applicant, f'li[data-material="{PREMISES}"]', scan)
     applicant.get_by_role("button", name="提交预审").click()
     applicant.wait_for_load_state()
     seen["submitted"] = applicant_status(applicant)
@@ -142,9 +142,10 @@ def test_a_case_from_online_application_to_conclusion(visit, live_server, centre
     # 3. The applicant reads what to correct, uploads a better scan and resubmits.
     applicant.goto(my_case_url)
     seen["correction_status"] = applicant_status(applicant)
+    seen["correction_asked"] = applicant.locator("#correction").inner_text()
     seen["correction_notice"] = applicant.locator("#notices").inner_text()
     shoot(applicant, "03-applicant-correction")
-    upload(applicant, PREMISES, scan)
+    upload(applicant, f'#correction li[data-correction="{PREMISES}"]', scan)
     applicant.get_by_role("button", name="重新提交").click()
     applicant.wait_for_load_state()
     seen["resubmitted"] = applicant_status(applicant)
@@ -180,7 +181,8 @@ def test_a_case_from_online_application_to_conclusion(visit, live_server, centre
     # 6. The applicant supplies the pending health certificate.
     applicant.goto(my_case_url)
     seen["waiting_status"] = applicant_status(applicant)
-    upload(applicant, HEALTH, scan)
+    seen["pending_asked"] = applicant.locator(".pending-card").inner_text()
+    upload(applicant, f'.pending-card li[data-pending="{HEALTH}"]', scan)
     seen["applicant_timeline"] = applicant.locator("#timeline").inner_text()
     shoot(applicant, "07-applicant-supplied")
 
@@ -218,7 +220,8 @@ def test_a_case_from_online_application_to_conclusion(visit, live_server, centre
     assert "要求补正" in str(seen["desk_timeline_1"])
     assert seen["correction_status"] == "待补正"
     assert "补正材料通知书" in str(seen["correction_notice"])
-    assert f"{PREMISES}：复印件不清晰，请上传原件扫描件" in str(seen["correction_notice"])
+    assert PREMISES in str(seen["correction_asked"])
+    assert "复印件不清晰，请上传原件扫描件" in str(seen["correction_asked"])
     assert seen["resubmitted"] == "已提交"
     assert seen["accepted"] == "审查中"
     assert HEALTH in str(seen["commitment"]) and "待补交" in str(seen["commitment"])
@@ -228,12 +231,13 @@ def test_a_case_from_online_application_to_conclusion(visit, live_server, centre
     assert seen["case_after_b"] == "待决定"
     assert case.number in str(seen["inbox_decisions"])
     assert seen["waiting_status"] == "待决定"
-    assert "补齐容缺材料" in str(seen["applicant_timeline"])
+    assert HEALTH in str(seen["pending_asked"]) and "待补交" in str(seen["pending_asked"])
+    assert "容缺材料已补齐" in str(seen["applicant_timeline"])
     assert case.number not in str(seen["overview_after"])
     assert case.number in str(seen["desk_results"])
     assert seen["result_name"] == "食品经营许可证"
     assert seen["concluded"] == "已办结"
-    for entry in ("容缺受理", "部门同意", "作出决定", "出具办理结果", "办结"):
+    for entry in ("要求补正", "容缺受理", "部门审查同意", "作出决定", "出具办理结果", "办结"):
         assert entry in str(seen["desk_timeline_2"]), entry
     assert ITEM in str(seen["my_cases"]) and "已办结" in str(seen["my_cases"])
     assert (case.result.name, case.result.number, case.result.delivery) == (

@@ -459,8 +459,8 @@ def test_the_timeline_labels_events_in_chinese(client, case, version, officer):
     response = client.get(desk_case_url(case))
 
     page = response.content.decode()
-    assert 'data-event="创建办件"' in page
-    assert 'data-event="提交材料"' in page
+    assert 'data-event="创建申请"' in page
+    assert 'data-event="上传材料"' in page
 
 
 # -- accept with pending materials (容缺受理) ---------------------------------------------

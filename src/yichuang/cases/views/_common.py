@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from yichuang.cases import deadlines
 from yichuang.cases.errors import CaseNotFound
+from yichuang.cases.events import event_label
 from yichuang.cases.models import Case, Task
 from yichuang.cases.selectors import case_events
 from yichuang.cases.services.timing import case_light, task_light
@@ -31,42 +32,6 @@ from yichuang.workdays.selectors import calendar_get
 DESK_ROLES = frozenset({Role.WINDOW_OFFICER, Role.HELPER})
 INBOX_ROLES = frozenset({Role.REVIEWER})
 OVERVIEW_ROLES = frozenset({Role.LEADER, Role.CENTRE_ADMIN})
-
-# A Chinese label per event kind of the case history; an unknown kind shows as it is.
-EVENT_LABELS = {
-    "opened": gettext_lazy("创建办件"),
-    "submitted": gettext_lazy("提交申请"),
-    "resubmitted": gettext_lazy("重新提交"),
-    "material_added": gettext_lazy("提交材料"),
-    "accepted": gettext_lazy("受理"),
-    "accepted_with_pending": gettext_lazy("容缺受理"),
-    "one_time_notice": gettext_lazy("一次性告知"),
-    "not_accepted": gettext_lazy("不予受理"),
-    "correction_requested": gettext_lazy("要求补正"),
-    "stage_started": gettext_lazy("环节开始"),
-    "stage_completed": gettext_lazy("环节完成"),
-    "stage_returned": gettext_lazy("退回上一环节"),
-    "review_completed": gettext_lazy("部门审查完成"),
-    "no_review_stage": gettext_lazy("无需部门审查"),
-    "task_approved": gettext_lazy("部门同意"),
-    "task_rejected": gettext_lazy("部门不同意"),
-    "task_deemed_approved": gettext_lazy("超时默认同意"),
-    "refused": gettext_lazy("不予许可"),
-    "supplement_submitted": gettext_lazy("补正材料已收齐"),
-    "suspended": gettext_lazy("暂停计时"),
-    "special_procedure_ended": gettext_lazy("特别程序结束"),
-    "resumed": gettext_lazy("恢复计时"),
-    "extension_requested": gettext_lazy("申请延期"),
-    "extension_approved": gettext_lazy("批准延期"),
-    "extension_refused": gettext_lazy("不批准延期"),
-    "decided": gettext_lazy("作出决定"),
-    "result_issued": gettext_lazy("出具办理结果"),
-    "concluded": gettext_lazy("办结"),
-    "withdrawn": gettext_lazy("撤回申请"),
-    "returned": gettext_lazy("退回"),
-    "pending_supplied": gettext_lazy("容缺材料已补齐"),
-    "pending_overdue": gettext_lazy("容缺材料逾期未补"),
-}
 
 LIGHT_LABELS = {
     deadlines.Light.GREEN: gettext_lazy("正常"),
@@ -147,7 +112,7 @@ def timeline(*, case: Case) -> list[TimelineEntry]:
     return [
         TimelineEntry(
             at=event.at,
-            label=str(EVENT_LABELS.get(event.kind, event.kind)),
+            label=event_label(event.kind),
             actor=event.actor_label,
             from_status=_status_label(event.from_status),
             to_status=_status_label(event.to_status),

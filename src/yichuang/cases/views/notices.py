@@ -1,6 +1,9 @@
-"""A notice (告知文书) as PDF, rendered on request for whoever may read the case."""
+"""A notice (告知文书) as PDF, rendered on request for whoever may read the case (the staff
+pages link here; the applicant pages have their own address in `web`)."""
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,7 +28,8 @@ def notice_file(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     notice = case.notices.filter(pk=pk).first()
     if notice is None:
         raise Http404(_("未找到该文书"))
-    status_url = request.build_absolute_uri(f"/cases/lookup/?number={case.number}")
+    notice.case = case
+    status_url = request.build_absolute_uri(f"/cases/lookup/?number={quote(case.number)}")
     try:
         content = notice_pdf(notice=notice, status_url=status_url)
     except PdfFontMissing as error:
