@@ -24,6 +24,8 @@ from yichuang.cases.locks import case_lock
 from yichuang.cases.models import Case, CaseEvent
 from yichuang.cases.workflow import Actor
 from yichuang.common import clock
+from yichuang.orgs.models import Role
+from yichuang.orgs.selectors import staff_for_user
 
 EVENT_PAGE = 1000
 CASE_PAGE = 500
@@ -96,6 +98,11 @@ def _actor_fields(actor: Any, actor_kind: str | None) -> tuple[int | None, str, 
     if actor_kind is None:
         actor_kind = Actor.STAFF if hasattr(actor, "staff") else Actor.APPLICANT
     label = getattr(actor, "display_name", "") or getattr(actor, "username", "") or str(actor)
+    member = staff_for_user(actor)
+    if member is not None:  # "王淑芬（林东镇便民服务中心 综合受理窗口人员）": who to ask for
+        roles = "、".join(str(Role(r).label) for r in sorted(member.role_set()))
+        place = member.department.name if member.department_id else member.centre.name
+        label = f"{member.name}（{place} {roles}）"
     return actor.pk, actor_kind, label
 
 
