@@ -7,6 +7,8 @@ Who sees which case (issue 3, item 8):
 - a window officer or a helper: every case of their own centre (they act there);
 - a department reviewer: every case in which their department has a task;
 - a leader or a centre admin: every case of their centre and of the centres below it;
+- staff never see an applicant's online draft before it is submitted (only the drafts they
+  opened themselves);
 - a superuser: every case;
 - anybody else: none.
 
@@ -67,10 +69,13 @@ def case_visibility(user: Any) -> Q | None:
     member = staff_for_user(user)
     if member is not None:
         roles = member.role_set()
+        # An applicant's draft is theirs alone until it is submitted — except the drafts a
+        # staff member opened for someone (assisted handling).
+        handed_in = ~Q(status=Status.DRAFT) | Q(opened_by=user)
         if roles & SUBTREE_ROLES:
-            conditions.append(Q(centre__path__startswith=member.centre.path))
+            conditions.append(Q(centre__path__startswith=member.centre.path) & handed_in)
         elif roles & CENTRE_ROLES:
-            conditions.append(Q(centre=member.centre))
+            conditions.append(Q(centre=member.centre) & handed_in)
         if Role.REVIEWER in roles and member.department_id is not None:
             department_tasks = Task.objects.filter(department_id=member.department_id)
             conditions.append(Q(pk__in=department_tasks.values("case_id")))

@@ -177,3 +177,15 @@ def test_ten_wrong_checks_brake_the_number_for_every_caller(world):
 
     with pytest.raises(CaseNotFound):
         case_lookup_public(number=case.number, check="345678")
+
+
+@pytest.mark.parametrize(
+    "who", ["window_officer", "helper", "leader", "city_leader", "centre_admin"]
+)
+def test_staff_do_not_see_an_applicant_s_draft(world, who):
+    case, users = world
+    case.status = Status.DRAFT
+    case.save(update_fields=["status"])
+
+    assert not cases_visible_to(users[who]).exists()
+    assert list(cases_visible_to(users["owner"])) == [case]

@@ -95,7 +95,7 @@ def _desk_context(request: HttpRequest, member: Staff, open_form: OpenCaseForm) 
         "results": _search(member, q) if q else [],
         "form": open_form,
         "chosen": _chosen(open_form),
-        "today_cases": visible.filter(created_at__date=clock.today()).order_by("-created_at"),
+        "today_cases": visible.filter(submitted_at__date=clock.today()).order_by("-submitted_at"),
         "waiting_cases": visible.filter(status__in=WAITING).order_by("submitted_at", "id"),
         "result_cases": visible.filter(status__in=DECIDED).order_by("updated_at", "id"),
     }
