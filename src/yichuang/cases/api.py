@@ -299,7 +299,7 @@ def download_material(request: HttpRequest, number: str, material_id: int):
     summary="下载告知文书 PDF",
     openapi_extra=PDF_RESPONSE,
 )
-def notice_pdf(request: HttpRequest, number: str, notice_number: Path[str, NOTICE_NUMBER]):
+def download_notice(request: HttpRequest, number: str, notice_number: Path[str, NOTICE_NUMBER]):
     """The notice as a printable PDF with a QR code to the public status page; 503 when the
     server has no Chinese font to embed."""
     case = selectors.case_get_for(user=request.user, number=number)
