@@ -82,7 +82,7 @@ LOOKUP_CHECK = {"max_length": 20, "description": "申请人证件号码或手机
 MATERIAL_ID = {"ge": 1, "le": 2**31 - 1, "description": "对应的事项材料 id"}
 TASK_ID = {"ge": 1, "le": 2**63 - 1, "description": "审批任务 id"}
 EXTENSION_ID = {"ge": 1, "le": 2**63 - 1, "description": "延期申请 id"}
-NOTICE_NUMBER = {"max_length": 80, "description": "文书编号"}
+NOTICE_NUMBER = {"min_length": 1, "max_length": 80, "description": "文书编号"}
 PDF_RESPONSE = {
     "responses": {
         200: {
