@@ -1,10 +1,13 @@
-"""The case API at /api/v1/cases: look up, list, read, open, submit, upload, accept, notify,
-refuse.
+"""The case API at /api/v1/cases — look up, list, read, open, submit, upload; accept (with
+pending materials), one-time notice, refuse, pre-review correction; withdraw, decide,
+conclude; supplement and resume; the department's task actions and extensions; notices as
+PDF — and the reviewer's inbox at /api/v1/tasks.
 
-Handlers parse, call one service or selector, render. Every read of a case goes through
-the access functions of `cases.selectors` (missing and forbidden both answer 404); every
-action through `cases.services`, which authorise. `POST /cases` and `POST /cases/{number}/
-submit` honour an `Idempotency-Key` header (see `_idempotent`).
+Handlers parse, call one service or selector, render. Every read of a case, and of a
+task, extension or notice of it, goes through the access functions of `cases.selectors`
+(missing and forbidden both answer 404); every action through `cases.services`, which
+authorise. `POST /cases`, `POST /cases/{number}/submit` and `POST /cases/{number}/
+supplement` honour an `Idempotency-Key` header (see `_idempotent`).
 """
 
 from __future__ import annotations
@@ -16,25 +19,40 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
+from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from ninja import File, Form, Header, Query, Router, UploadedFile
+from ninja import Body, File, Form, Header, Path, Query, Router, UploadedFile
 from ninja.responses import Status
 
-from yichuang.cases import schemas, selectors, services
+from yichuang.cases import pdf, schemas, selectors, services
 from yichuang.cases.errors import CaseConflict, CaseError, CaseForbidden
-from yichuang.cases.models import Case, IdempotencyKey
+from yichuang.cases.models import Case, IdempotencyKey, Task
 from yichuang.cases.schemas import (
+    AcceptIn,
     CaseDetailOut,
     CaseFilters,
     CaseOpenIn,
     CasePageOut,
+    ConcludeIn,
+    CorrectionIn,
+    DecideIn,
     EventOut,
+    ExtensionDecideIn,
+    ExtensionIn,
     LookupOut,
     OneTimeNoticeIn,
+    OpinionIn,
     RefuseIn,
     SubmittedMaterialOut,
+    SuspendIn,
+    TaskFilters,
+    TaskPageOut,
+    TaskRejectIn,
+    WithdrawIn,
 )
 from yichuang.cases.services._base import applicant_of
 from yichuang.cases.services.materials import upload_limit
@@ -52,6 +70,8 @@ from yichuang.workdays.selectors import calendar_get
 AUTH = API_AUTH
 
 router = Router(tags=["办件"], auth=AUTH)
+# Mounted at /api/v1/tasks: the reviewer's inbox.
+tasks_router = Router(tags=["审批任务"], auth=AUTH)
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 ACTION_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -60,6 +80,17 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 LOOKUP_NUMBER = {"max_length": 60, "description": "办件编号"}
 LOOKUP_CHECK = {"max_length": 20, "description": "申请人证件号码或手机号后6位"}
 MATERIAL_ID = {"ge": 1, "le": 2**31 - 1, "description": "对应的事项材料 id"}
+TASK_ID = {"ge": 1, "le": 2**63 - 1, "description": "审批任务 id"}
+EXTENSION_ID = {"ge": 1, "le": 2**63 - 1, "description": "延期申请 id"}
+NOTICE_NUMBER = {"min_length": 1, "max_length": 80, "description": "文书编号"}
+PDF_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "文书 PDF",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
 
 
 def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
@@ -188,21 +219,36 @@ def _cases_filtered(request: HttpRequest, filters: CaseFilters):
     return cases.prefetch_related("suspensions", "extensions")
 
 
+def _page(
+    request: HttpRequest,
+    rows: QuerySet[Any],
+    *,
+    page: int,
+    page_size: int,
+    render: Callable[..., dict[str, Any]],
+) -> dict[str, Any]:
+    """One page of `rows`, each rendered for the caller on today's calendar."""
+    start = (page - 1) * page_size
+    found = list(rows[start : start + page_size])
+    today, calendar = clock.today(), calendar_get()
+    return {
+        "count": rows.count(),
+        "page": page,
+        "page_size": page_size,
+        "items": [render(row, user=request.user, today=today, calendar=calendar) for row in found],
+    }
+
+
 @router.get("", response={200: CasePageOut, **READ_ERRORS}, summary="我可查看的办件")
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
     cases = _cases_filtered(request, filters)
-    start = (filters.page - 1) * filters.page_size
-    page = list(cases[start : start + filters.page_size])
-    today, calendar = clock.today(), calendar_get()
-    return {
-        "count": cases.count(),
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "items": [
-            schemas.case_summary_out(c, user=request.user, today=today, calendar=calendar)
-            for c in page
-        ],
-    }
+    return _page(
+        request,
+        cases,
+        page=filters.page,
+        page_size=filters.page_size,
+        render=schemas.case_summary_out,
+    )
 
 
 @router.get("/{number}", response={200: CaseDetailOut, **READ_ERRORS}, summary="办件详情")
@@ -244,6 +290,43 @@ def download_material(request: HttpRequest, number: str, material_id: int):
         content_type=row.content_type,
         as_attachment=True,
         filename=row.file.name.rsplit("/", 1)[-1],
+    )
+
+
+@router.get(
+    "/{number}/notices/{notice_number}.pdf",
+    response={**READ_ERRORS, 503: ErrorOut},
+    summary="下载告知文书 PDF",
+    openapi_extra=PDF_RESPONSE,
+)
+def download_notice(request: HttpRequest, number: str, notice_number: Path[str, NOTICE_NUMBER]):
+    """The notice as a printable PDF with a QR code to the public status page; 503 when the
+    server has no Chinese font to embed."""
+    case = selectors.case_get_for(user=request.user, number=number)
+    notice = selectors.notice_get_for(user=request.user, case=case, number=notice_number)
+    status_url = request.build_absolute_uri(
+        reverse("web:case_lookup") + "?" + urlencode({"number": case.number})
+    )
+    response = HttpResponse(
+        pdf.notice_pdf(notice=notice, status_url=status_url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"{notice.number}.pdf"
+    )
+    return response
+
+
+@tasks_router.get("", response={200: TaskPageOut, **READ_ERRORS}, summary="本部门的审批任务")
+def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
+    """The caller's department tasks in `status`, the most urgent first (empty for anyone
+    who is not a department reviewer)."""
+    tasks = selectors.tasks_inbox_for(user=request.user, status=filters.status)
+    return _page(
+        request,
+        tasks.select_related("case__item_version__item"),
+        page=filters.page,
+        page_size=filters.page_size,
+        render=schemas.task_inbox_out,
     )
 
 
@@ -311,15 +394,27 @@ def submit_case(
     return _idempotent(request, key=idempotency_key, status=200, perform=perform)
 
 
+def _materials_of(
+    case: Case, material_ids: list[int | None], *, field: str = "material"
+) -> list[Material | None]:
+    """The catalogue materials of the case's item version, in the order given (None stays
+    None); an id of another item, or of none, is `material_not_of_item`."""
+    wanted = {m for m in material_ids if m is not None}
+    found = {
+        m.pk: m for m in Material.objects.filter(pk__in=wanted, version_id=case.item_version_id)
+    }
+    if wanted - found.keys():
+        raise CaseError(code="material_not_of_item", message=_("该材料不属于本事项"), field=field)
+    return [None if m is None else found[m] for m in material_ids]
+
+
 def _material_of(case: Case, material_id: int | None) -> Material | None:
-    if material_id is None:
-        return None
-    material = Material.objects.filter(pk=material_id, version_id=case.item_version_id).first()
-    if material is None:
-        raise CaseError(
-            code="material_not_of_item", message=_("该材料不属于本事项"), field="material"
-        )
-    return material
+    return _materials_of(case, [material_id])[0]
+
+
+def _corrections(case: Case, payload: CorrectionIn) -> list[tuple[Material | None, str]]:
+    materials = _materials_of(case, [i.material for i in payload.items], field="items")
+    return [(m, i.note) for m, i in zip(materials, payload.items, strict=True)]
 
 
 @router.post(
@@ -344,9 +439,21 @@ def upload_material(
 
 
 @router.post("/{number}/accept", response={200: CaseDetailOut, **ACTION_ERRORS}, summary="受理")
-def accept_case(request: HttpRequest, number: str):
+def accept_case(request: HttpRequest, number: str, payload: Body[AcceptIn | None] = None):
+    """受理; with `pending` materials, 容缺受理: only materials the item marks pendable, a
+    commitment signed by the applicant (a company's legal representative, or an agent with
+    a power of attorney), supplied by `supply_by` (at the latest the due date)."""
+    given = payload or AcceptIn()
     case = selectors.case_get_for(user=request.user, number=number)
-    return _detail(request, services.case_accept(user=request.user, case=case))
+    accepted = services.case_accept(
+        user=request.user,
+        case=case,
+        pending=_materials_of(case, list(given.pending), field="pending"),
+        signed_by_name=given.signed_by_name,
+        signed_by_id_number=given.signed_by_id_number,
+        supply_by=given.supply_by,
+    )
+    return _detail(request, accepted)
 
 
 @router.post(
@@ -368,3 +475,184 @@ def refuse_case(request: HttpRequest, number: str, payload: RefuseIn):
     case = selectors.case_get_for(user=request.user, number=number)
     refused = services.case_refuse(user=request.user, case=case, reason=payload.reason)
     return _detail(request, refused)
+
+
+@router.post(
+    "/{number}/request-correction",
+    response={200: CaseDetailOut, **ACTION_ERRORS},
+    summary="预审要求补正",
+)
+def request_correction(request: HttpRequest, number: str, payload: CorrectionIn):
+    """Online pre-review: the submission goes back to the applicant with what to correct."""
+    case = selectors.case_get_for(user=request.user, number=number)
+    corrected = services.case_request_correction(
+        user=request.user, case=case, items=_corrections(case, payload)
+    )
+    return _detail(request, corrected)
+
+
+@router.post("/{number}/withdraw", response={200: CaseDetailOut, **ACTION_ERRORS}, summary="撤回")
+def withdraw_case(request: HttpRequest, number: str, payload: Body[WithdrawIn | None] = None):
+    """The applicant (or their agent) withdraws before the decision."""
+    case = selectors.case_get_for(user=request.user, number=number)
+    reason = (payload or WithdrawIn()).reason
+    return _detail(request, services.case_withdraw(user=request.user, case=case, reason=reason))
+
+
+@router.post("/{number}/decide", response={200: CaseDetailOut, **ACTION_ERRORS}, summary="作出决定")
+def decide_case(request: HttpRequest, number: str, payload: DecideIn):
+    """准予许可 or 不予许可 (with the reason)."""
+    case = selectors.case_get_for(user=request.user, number=number)
+    decided = services.case_decide(
+        user=request.user, case=case, outcome=payload.outcome, reason=payload.reason
+    )
+    return _detail(request, decided)
+
+
+@router.post("/{number}/conclude", response={200: CaseDetailOut, **ACTION_ERRORS}, summary="办结")
+def conclude_case(request: HttpRequest, number: str, payload: ConcludeIn):
+    """Record the result and how it reaches the applicant, and conclude the case."""
+    case = selectors.case_get_for(user=request.user, number=number)
+    concluded = services.case_conclude(
+        user=request.user,
+        case=case,
+        result_name=payload.result_name,
+        result_number=payload.result_number,
+        delivery=payload.delivery,
+        tracking_number=payload.tracking_number,
+    )
+    return _detail(request, concluded)
+
+
+@router.post(
+    "/{number}/supplement", response={200: CaseDetailOut, **ACTION_ERRORS}, summary="提交补正材料"
+)
+def submit_supplement(
+    request: HttpRequest,
+    number: str,
+    idempotency_key: Header[str | None, IDEMPOTENCY_KEY] = None,
+):
+    """The supplement asked for by a correction notice is in (upload it first): the clock
+    restarts. A retry with the same `Idempotency-Key` answers the first result."""
+
+    def perform() -> Case:
+        case = selectors.case_get_for(user=request.user, number=number)
+        return services.case_supplement_submit(user=request.user, case=case)
+
+    return _idempotent(request, key=idempotency_key, status=200, perform=perform)
+
+
+@router.post("/{number}/resume", response={200: CaseDetailOut, **ACTION_ERRORS}, summary="恢复计时")
+def resume_case(request: HttpRequest, number: str):
+    """End the running special procedure (by a reviewer of the current stage)."""
+    case = selectors.case_get_for(user=request.user, number=number)
+    return _detail(request, services.case_resume(user=request.user, case=case))
+
+
+# -- department tasks and extensions -------------------------------------------------------
+
+
+def _task(request: HttpRequest, number: str, task_id: int) -> Task:
+    case = selectors.case_get_for(user=request.user, number=number)
+    return selectors.task_get_for(user=request.user, case=case, task_id=task_id)
+
+
+@router.post(
+    "/{number}/tasks/{task_id}/approve",
+    response={200: CaseDetailOut, **ACTION_ERRORS},
+    summary="审批同意",
+)
+def approve_task(
+    request: HttpRequest,
+    number: str,
+    task_id: Path[int, TASK_ID],
+    payload: Body[OpinionIn | None] = None,
+):
+    """The department approves its task; the last approval of a stage completes it."""
+    task = _task(request, number, task_id)
+    opinion = (payload or OpinionIn()).opinion
+    return _detail(
+        request, services.task_approve(user=request.user, task=task, opinion=opinion).case
+    )
+
+
+@router.post(
+    "/{number}/tasks/{task_id}/reject",
+    response={200: CaseDetailOut, **ACTION_ERRORS},
+    summary="审批不同意",
+)
+def reject_task(
+    request: HttpRequest, number: str, task_id: Path[int, TASK_ID], payload: TaskRejectIn
+):
+    """不同意, with the reason: the case is refused or returned to the previous stage."""
+    task = _task(request, number, task_id)
+    rejected = services.task_reject(user=request.user, task=task, reason=payload.reason)
+    return _detail(request, rejected.case)
+
+
+@router.post(
+    "/{number}/tasks/{task_id}/request-correction",
+    response={200: CaseDetailOut, **ACTION_ERRORS},
+    summary="审批要求补正",
+)
+def request_task_correction(
+    request: HttpRequest, number: str, task_id: Path[int, TASK_ID], payload: CorrectionIn
+):
+    """补正 during review: the applicant is told what to supply; the clock stops."""
+    task = _task(request, number, task_id)
+    asked = services.task_request_correction(
+        user=request.user, task=task, items=_corrections(task.case, payload)
+    )
+    return _detail(request, asked.case)
+
+
+@router.post(
+    "/{number}/tasks/{task_id}/suspend",
+    response={200: CaseDetailOut, **ACTION_ERRORS},
+    summary="启动特别程序（暂停计时）",
+)
+def suspend_task(
+    request: HttpRequest, number: str, task_id: Path[int, TASK_ID], payload: SuspendIn
+):
+    """A special procedure (hearing, testing, appraisal, expert review…) stops the clock."""
+    task = _task(request, number, task_id)
+    suspension = services.case_suspend(
+        user=request.user, task=task, kind=payload.kind, reason=payload.reason
+    )
+    return _detail(request, suspension.case)
+
+
+@router.post(
+    "/{number}/tasks/{task_id}/extensions",
+    response={201: CaseDetailOut, **ACTION_ERRORS},
+    summary="申请延期",
+)
+def request_extension(
+    request: HttpRequest, number: str, task_id: Path[int, TASK_ID], payload: ExtensionIn
+):
+    """Ask a leader for more working days, before the case's due date."""
+    task = _task(request, number, task_id)
+    extension = services.extension_request(
+        user=request.user, task=task, workdays=payload.workdays, reason=payload.reason
+    )
+    return Status(201, _detail(request, extension.case))
+
+
+@router.post(
+    "/{number}/extensions/{extension_id}/decide",
+    response={200: CaseDetailOut, **ACTION_ERRORS},
+    summary="审批延期申请",
+)
+def decide_extension(
+    request: HttpRequest,
+    number: str,
+    extension_id: Path[int, EXTENSION_ID],
+    payload: ExtensionDecideIn,
+):
+    """A leader approves (the applicant is told the new due date) or refuses."""
+    case = selectors.case_get_for(user=request.user, number=number)
+    extension = selectors.extension_get_for(user=request.user, case=case, extension_id=extension_id)
+    decided = services.extension_decide(
+        user=request.user, extension=extension, approve=payload.approve, note=payload.note
+    )
+    return _detail(request, decided.case)

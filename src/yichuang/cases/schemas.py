@@ -7,7 +7,8 @@ lights are computed when rendered (`cases.services.timing`), never stored.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from ninja import Field, Schema
 
@@ -18,10 +19,12 @@ from yichuang.cases.models import (
     Delivery,
     ExtensionStatus,
     MaterialOrigin,
+    Notice,
     NoticeKind,
     Outcome,
     SubmittedMaterial,
     SuspensionKind,
+    Task,
     TaskStatus,
 )
 from yichuang.cases.services.timing import case_light, task_light
@@ -82,6 +85,76 @@ class OneTimeNoticeIn(Schema):
 
 class RefuseIn(Schema):
     reason: str = Field(max_length=2000, description="不予受理的理由")
+
+
+MaterialId = Annotated[int, Field(ge=1, le=_MAX_ID)]
+
+
+class AcceptIn(Schema):
+    """Without `pending`: 受理. With `pending`: 容缺受理 with the applicant's commitment."""
+
+    pending: list[MaterialId] = Field(
+        default_factory=list, max_length=200, description="容缺的事项材料 id（容缺受理时填写）"
+    )
+    signed_by_name: str = Field("", max_length=100, description="承诺人姓名")
+    signed_by_id_number: str = Field("", max_length=32, description="承诺人证件号码")
+    supply_by: dt.date | None = Field(
+        None, description="补交期限（YYYY-MM-DD），省略时为承诺办结日期"
+    )
+
+
+class CorrectionItemIn(Schema):
+    material: MaterialId | None = Field(None, description="事项材料 id；申请表等其他内容省略")
+    note: str = Field(max_length=500, description="需要补正的内容")
+
+
+class CorrectionIn(Schema):
+    items: list[CorrectionItemIn] = Field(max_length=200, description="需要补正的每一项")
+
+
+class WithdrawIn(Schema):
+    reason: str = Field("", max_length=2000, description="撤回的原因")
+
+
+class DecideIn(Schema):
+    outcome: Outcome = Field(description="approved：准予许可；refused：不予许可")
+    reason: str = Field("", max_length=2000, description="理由（不予许可时必填）")
+
+
+class ConcludeIn(Schema):
+    result_name: str = Field("", max_length=200, description="结果名称；省略时按事项填写")
+    result_number: str = Field("", max_length=100, description="结果文号")
+    delivery: Delivery = Field(Delivery.PICKUP, description="送达方式")
+    tracking_number: str = Field("", max_length=60, description="快递单号（邮寄送达时必填）")
+
+
+class OpinionIn(Schema):
+    opinion: str = Field("", max_length=2000, description="审查意见")
+
+
+class TaskRejectIn(Schema):
+    reason: str = Field(max_length=2000, description="不同意的理由")
+
+
+class SuspendIn(Schema):
+    kind: SuspensionKind = Field(description="特别程序的类型（听证、检验检测、鉴定、专家评审等）")
+    reason: str = Field(max_length=2000, description="暂停计时的原因")
+
+
+class ExtensionIn(Schema):
+    workdays: int = Field(ge=1, le=30, description="延长的工作日数")
+    reason: str = Field(max_length=2000, description="延期的理由")
+
+
+class ExtensionDecideIn(Schema):
+    approve: bool = Field(description="true：批准；false：不批准")
+    note: str = Field("", max_length=2000, description="审批意见")
+
+
+class TaskFilters(Schema):
+    status: TaskStatus = Field(TaskStatus.PENDING, description="任务状态")
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
 
 # -- output --------------------------------------------------------------------------------
@@ -151,6 +224,7 @@ class NoticeOut(Schema):
     number: str
     issued_at: dt.datetime
     body: dict[str, Any]
+    pdf: str = Field(description="文书 PDF 地址（需有权查看该办件）")
 
 
 class TaskOut(Schema):
@@ -181,12 +255,15 @@ class SuspensionOut(Schema):
 
 
 class ExtensionOut(Schema):
+    id: int
+    task_id: int | None = Field(description="申请延期的审批任务 id")
     workdays: int
     reason: str
     status: ExtensionStatus
     status_label: str
     requested_at: dt.datetime
     approved_at: dt.datetime | None
+    decision_note: str
 
 
 class DecisionOut(Schema):
@@ -217,6 +294,31 @@ class CaseDetailOut(CaseSummaryOut):
     extensions: list[ExtensionOut]
     decision: DecisionOut | None
     result: ResultOut | None
+
+
+class TaskInboxOut(Schema):
+    id: int
+    case_number: str
+    item_code: str = Field(description="事项实施编码")
+    item_name: str
+    applicant_name: str
+    applicant_id_number: str = Field(description="按查看人权限脱敏")
+    stage_number: int
+    stage_name: str
+    department: str
+    status: TaskStatus
+    status_label: str
+    started_on: dt.date
+    due_date: dt.date | None
+    due_provisional: bool
+    light: LightName | None
+
+
+class TaskPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[TaskInboxOut]
 
 
 class EventOut(Schema):
@@ -278,6 +380,10 @@ def case_summary_out(
 
 def material_download_path(row: SubmittedMaterial) -> str:
     return f"/api/v1/cases/{row.case.number}/materials/{row.pk}/file"
+
+
+def notice_pdf_path(notice: Notice) -> str:
+    return f"/api/v1/cases/{quote(notice.case.number)}/notices/{quote(notice.number)}.pdf"
 
 
 def submitted_material_out(row: SubmittedMaterial) -> dict[str, Any]:
@@ -389,8 +495,9 @@ def case_detail_out(
                     "number": n.number,
                     "issued_at": n.issued_at,
                     "body": n.body or {},
+                    "pdf": notice_pdf_path(n),
                 }
-                for n in case.notices.order_by("issued_at", "id")
+                for n in case.notices.select_related("case").order_by("issued_at", "id")
             ],
             "stages": _stages_out(case, today=today, calendar=calendar),
             "suspensions": [
@@ -405,12 +512,15 @@ def case_detail_out(
             ],
             "extensions": [
                 {
+                    "id": e.pk,
+                    "task_id": e.task_id,
                     "workdays": e.workdays,
                     "reason": e.reason,
                     "status": e.status,
                     "status_label": _label(ExtensionStatus, e.status),
                     "requested_at": e.requested_at,
                     "approved_at": e.approved_at,
+                    "decision_note": e.decision_note,
                 }
                 for e in case.extensions.all()
             ],
@@ -419,6 +529,30 @@ def case_detail_out(
         }
     )
     return out
+
+
+def task_inbox_out(
+    task: Task, *, user: Any, today: dt.date, calendar: WorkCalendar
+) -> dict[str, Any]:
+    """One row of the reviewer's inbox (the task's case, stage and department loaded)."""
+    case = task.case
+    return {
+        "id": task.pk,
+        "case_number": case.number,
+        "item_code": case.item_version.item.implementation_code,
+        "item_name": case.item_version.name,
+        "applicant_name": case.applicant.name,
+        "applicant_id_number": id_number_for(user, case.applicant.id_number),
+        "stage_number": task.stage.number,
+        "stage_name": task.stage.name,
+        "department": task.department.name,
+        "status": task.status,
+        "status_label": _label(TaskStatus, task.status),
+        "started_on": task.started_on,
+        "due_date": task.due_date,
+        "due_provisional": task.due_provisional,
+        "light": _light(task_light(task=task, today=today, calendar=calendar)),
+    }
 
 
 def event_out(event: CaseEvent) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from yichuang.cases.errors import CaseNotFound
-from yichuang.cases.models import Case, CaseEvent, Task, TaskStatus
+from yichuang.cases.models import Case, CaseEvent, Extension, Notice, Task, TaskStatus
 from yichuang.cases.workflow import CLOCK_RUNNING, Status
 from yichuang.catalog.models import Material, MaterialSource
 from yichuang.orgs.models import Role
@@ -138,6 +138,60 @@ def _lookup_failure_count(number: str) -> None:
         cache.incr(key)
     except ValueError:  # the window ended between the two calls
         cache.set(key, 1, timeout=LOOKUP_WINDOW_SECONDS)
+
+
+def _readable_part(queryset: QuerySet[Any], *, user: Any, case: Case, **lookup: Any) -> Any:
+    """The row of `queryset` matching `lookup` that belongs to `case`, if `user` may read
+    the case; None otherwise. One query: the case's visibility is a subquery."""
+    visibility = case_visibility(user)
+    if visibility is None:
+        return None
+    return (
+        queryset.filter(case_id=case.pk, case__in=Case.objects.filter(visibility).values("pk"))
+        .filter(**lookup)
+        .first()
+    )
+
+
+def task_not_found() -> CaseNotFound:
+    return CaseNotFound(code="task_not_found", message=_("未找到该审批任务"))
+
+
+def task_get_for(*, user: Any, case: Case, task_id: int) -> Task:
+    """A task of `case` that `user` may read; `task_not_found` for a task of another case
+    or of a case they may not read.
+
+    Every reader of a case sees its tasks (the case detail lists them); who may act on a
+    task is decided by the review services. The task carries the `case` given.
+    """
+    task = _readable_part(
+        Task.objects.select_related("stage", "department"), user=user, case=case, pk=task_id
+    )
+    if task is None:
+        raise task_not_found()
+    task.case = case
+    return task
+
+
+def extension_get_for(*, user: Any, case: Case, extension_id: int) -> Extension:
+    """An extension request of `case` that `user` may read; not found otherwise. Who may
+    decide it is `extension_decide`'s business."""
+    extension = _readable_part(
+        Extension.objects.select_related("task"), user=user, case=case, pk=extension_id
+    )
+    if extension is None:
+        raise CaseNotFound(code="extension_not_found", message=_("未找到该延期申请"))
+    extension.case = case
+    return extension
+
+
+def notice_get_for(*, user: Any, case: Case, number: str) -> Notice:
+    """A notice of `case`, by its number, that `user` may read; not found otherwise."""
+    notice = _readable_part(Notice.objects.all(), user=user, case=case, number=number)
+    if notice is None:
+        raise CaseNotFound(code="notice_not_found", message=_("未找到该文书"))
+    notice.case = case
+    return notice
 
 
 def case_lookup_public(*, number: str, check: str) -> Case:

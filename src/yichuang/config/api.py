@@ -105,6 +105,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from yichuang.cases.api import router as cases_router
+    from yichuang.cases.api import tasks_router
     from yichuang.catalog.api import router as catalog_router
     from yichuang.identity.api import router as identity_router
     from yichuang.identity.auth_api import router as auth_router
@@ -117,6 +118,7 @@ def _register_routers() -> None:
     api.add_router("/v1/orgs", orgs_router)
     api.add_router("/v1/catalog", catalog_router)
     api.add_router("/v1/cases", cases_router)
+    api.add_router("/v1/tasks", tasks_router)
     api.add_router("/v1/auth", auth_router)
     api.add_router("/v1/messages", messages_router)
 

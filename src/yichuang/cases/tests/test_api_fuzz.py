@@ -1,4 +1,5 @@
-"""Schema-driven fuzzing of the case API: every answer as documented, never a 500.
+"""Schema-driven fuzzing of the case API and the task inbox: every answer as documented,
+never a 500.
 
 Once anonymously (the public lookup answers; everything else asks to log in) and once
 as a window officer signed in through the session cookie, with a case to act on.
@@ -21,7 +22,7 @@ from yichuang.config.wsgi import application
 from yichuang.orgs.tests import factories as orgs_factories
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application).include(
-    path_regex=r"^/api/v1/cases"
+    path_regex=r"^/api/v1/(cases|tasks)"
 )
 SESSION = django_settings.SESSION_COOKIE_NAME
 CSRF = "fuzz" * 8  # a well-formed token: the session's POSTs pass the CSRF check

@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 
 from yichuang.cases.errors import CaseNotFound
-from yichuang.cases.models import Stage, Task
+from yichuang.cases.models import Extension, NoticeKind, Stage, Task
 from yichuang.cases.selectors import (
     case_get_for,
     case_lookup_public,
     cases_visible_to,
+    extension_get_for,
+    notice_get_for,
+    task_get_for,
     tasks_inbox_for,
 )
 from yichuang.cases.tests import factories
@@ -189,3 +192,81 @@ def test_staff_do_not_see_an_applicant_s_draft(world, who):
 
     assert not cases_visible_to(users[who]).exists()
     assert list(cases_visible_to(users["owner"])) == [case]
+
+
+# -- the parts of a case: tasks, extensions, notices ---------------------------------------
+
+
+@pytest.mark.parametrize("who", sorted(w for w, sees in SEES.items() if sees))
+def test_every_reader_of_a_case_finds_its_task(world, who):
+    case, users = world
+    task = case.tasks.get()
+
+    found = task_get_for(user=users[who], case=case, task_id=task.pk)
+
+    assert (found, found.case) == (task, case)
+
+
+def test_a_task_of_another_case_is_not_found(world):
+    case, users = world
+    other = factories.case(item_version=case.item_version, centre=case.centre)
+    stage = Stage.objects.create(
+        case=other, number=1, template_stage=1, name="审查", started_on="2026-03-02"
+    )
+    foreign = Task.objects.create(
+        stage=stage,
+        case=other,
+        department=case.tasks.get().department,
+        limit_workdays=3,
+        started_on="2026-03-02",
+    )
+
+    with pytest.raises(CaseNotFound) as caught:
+        task_get_for(user=users["reviewer"], case=case, task_id=foreign.pk)
+
+    assert caught.value.code == "task_not_found"
+
+
+@pytest.mark.parametrize("who", sorted(w for w, sees in SEES.items() if not sees))
+def test_a_task_of_a_case_the_user_may_not_read_is_not_found(world, who):
+    case, users = world
+
+    with pytest.raises(CaseNotFound) as caught:
+        task_get_for(user=users[who], case=case, task_id=case.tasks.get().pk)
+
+    assert caught.value.code == "task_not_found"
+
+
+def test_an_extension_is_found_through_its_case_only(world):
+    case, users = world
+    extension = Extension.objects.create(
+        case=case, workdays=3, reason="核查", requested_at="2026-03-03T02:00:00Z"
+    )
+
+    found = extension_get_for(user=users["leader"], case=case, extension_id=extension.pk)
+    with pytest.raises(CaseNotFound) as hidden:
+        extension_get_for(user=users["other_applicant"], case=case, extension_id=extension.pk)
+
+    assert found == extension
+    assert hidden.value.code == "extension_not_found"
+
+
+def test_a_notice_is_found_by_its_number_within_its_case(world):
+    case, users = world
+    notice = factories.notice(case=case, kind=NoticeKind.ACCEPTANCE)
+    foreign = factories.notice(kind=NoticeKind.ACCEPTANCE)
+
+    found = notice_get_for(user=users["owner"], case=case, number=notice.number)
+    with pytest.raises(CaseNotFound) as elsewhere:
+        notice_get_for(user=users["owner"], case=case, number=foreign.number)
+
+    assert found == notice
+    assert elsewhere.value.code == "notice_not_found"
+
+
+def test_a_notice_of_a_case_the_user_may_not_read_is_not_found(world):
+    case, users = world
+    notice = factories.notice(case=case, kind=NoticeKind.ACCEPTANCE)
+
+    with pytest.raises(CaseNotFound):
+        notice_get_for(user=users["other_applicant"], case=case, number=notice.number)
