@@ -153,7 +153,7 @@ def test_applicant_applies_online_and_follows_the_case(
     assert prefilled == case.number
     assert case.number in answer and "待补正" in answer
     assert "王小明" not in answer and "13912345678" not in answer
-    assert all(width <= 0 for width in widths.values()), widths
+    assert all(width <= 0 for width in widths.values()), f"horizontal overflow (px): {widths}"
     assert visitor.foreign_requests == [] and stranger.foreign_requests == []
 
 
