@@ -298,3 +298,19 @@ def test_the_daily_command_refuses_a_bad_date():
 
     with pytest.raises(CommandError):
         call_command("sweep_cases", "--today", "2026-02-30")
+
+
+def test_a_commitment_of_a_withdrawn_case_is_not_broken_by_the_sweep(version, officer):
+    person = factories.applicant(with_user=True)
+    case = _accept_pending(
+        officer, _case_with_key_material(officer, version, applicant=person), _materials(version)[1]
+    )
+    with clock.frozen(at("2026-03-04")):
+        services.case_withdraw(user=person.user, case=case, reason="不再办理")
+
+    _sweep("2026-03-10")
+
+    assert case.commitments.get().broken_at is None
+    later = _case_with_key_material(officer, version, applicant=person, when="2026-03-11")
+    later = _accept_pending(officer, later, _materials(version)[1], when="2026-03-11")
+    assert later.commitments.count() == 1
