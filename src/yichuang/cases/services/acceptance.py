@@ -341,8 +341,13 @@ def _correction_items(
 
 
 def _notice_allowed(*, case: Case) -> bool:
-    """A second one-time notice only for a new submission or new materials (RULES.md §4)."""
-    last = case.notices.filter(kind=NoticeKind.ONE_TIME).order_by("-issued_at").first()
+    """A second one-time notice only for a new submission or new materials (RULES.md §4).
+    A correction asked for in pre-review (补正) is such a notice too."""
+    last = (
+        case.notices.filter(kind__in=(NoticeKind.ONE_TIME, NoticeKind.CORRECTION))
+        .order_by("-issued_at")
+        .first()
+    )
     if last is None:
         return True
     resubmitted = case.submitted_at is not None and case.submitted_at > last.issued_at

@@ -334,3 +334,21 @@ def test_a_pre_review_correction_given_after_5_working_days_makes_acceptance_cou
     case = _accept(officer, case, when="2026-03-13", hour=14)
 
     assert case.accepted_on == dt.date(2026, 3, 2)
+
+
+def test_a_one_time_notice_after_a_pre_review_correction_needs_new_materials(version, officer):
+    user = factories.applicant_user()
+    case = services.case_open(user=user, item_version=version, applicant=user.applicant)
+    with clock.frozen(at("2026-03-02", 9)):
+        case = services.case_submit(user=user, case=case)
+    with clock.frozen(at("2026-03-02", 10)):
+        case = services.case_request_correction(
+            user=officer, case=case, items=[(None, "申请表未签字")]
+        )
+
+    with clock.frozen(at("2026-03-03", 10)), pytest.raises(CaseConflict) as caught:
+        services.case_issue_one_time_notice(user=officer, case=case)
+
+    assert caught.value.code == "notice_already_issued"
+    case.refresh_from_db()
+    assert case.status == Status.CORRECTION_REQUESTED
