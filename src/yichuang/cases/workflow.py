@@ -90,7 +90,8 @@ SYSTEM_TRANSITIONS: Mapping[Status, frozenset[Status]] = {
     S.ACCEPTED: frozenset({S.IN_REVIEW, S.PENDING_DECISION, S.SUSPENDED, S.RETURNED}),
     S.IN_REVIEW: frozenset({S.PENDING_DECISION, S.SUSPENDED, S.RETURNED}),
     S.PENDING_DECISION: frozenset({S.SUSPENDED, S.RETURNED}),
-    S.SUSPENDED: frozenset({S.IN_REVIEW, S.PENDING_DECISION, S.RETURNED}),
+    # Back to the status the suspension interrupted (an immediate item: accepted).
+    S.SUSPENDED: frozenset({S.ACCEPTED, S.IN_REVIEW, S.PENDING_DECISION, S.RETURNED}),
     S.APPROVED: frozenset({S.CONCLUDED}),
     S.REFUSED: frozenset({S.CONCLUDED}),
 }

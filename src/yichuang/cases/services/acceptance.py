@@ -62,6 +62,36 @@ def acceptance_on(*, received: dt.date, today: dt.date, calendar: WorkCalendar) 
     return deadlines.acceptance_date(received_on=today, calendar=calendar)
 
 
+def first_received_if_notice_late(*, case: Case, calendar: WorkCalendar) -> dt.date | None:
+    """The day the materials were first received, when the first notice of what to
+    correct or supply (one-time notice, or a correction asked for in pre-review) came
+    after the one-time notice period: 行政许可法 §32, 逾期不告知的，自收到申请材料之日起即为受理.
+    None when no such notice was given late."""
+    first_notice = (
+        case.notices.filter(kind__in=(NoticeKind.ONE_TIME, NoticeKind.CORRECTION))
+        .order_by("issued_at")
+        .values_list("issued_at", flat=True)
+        .first()
+    )
+    first_receipt = (
+        case.events.filter(to_status=Status.SUBMITTED)
+        .order_by("seq")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if first_notice is None or first_receipt is None:
+        return None
+    received = timezone.localtime(first_receipt).date()
+    latest = deadlines.one_time_notice_due(
+        materials_received_on=received,
+        calendar=calendar,
+        notice_days=settings.YICHUANG["ONE_TIME_NOTICE_DAYS"],
+    )
+    if timezone.localtime(first_notice).date() <= latest:
+        return None
+    return deadlines.acceptance_date(received_on=received, calendar=calendar)
+
+
 def _pending_check(
     *,
     case: Case,
@@ -170,9 +200,9 @@ def case_accept(
             )
         calendar, today = calendar_get(), clock.today()
         version = locked.item_version
-        accepted_on = acceptance_on(
-            received=received_on(case=locked), today=today, calendar=calendar
-        )
+        accepted_on = first_received_if_notice_late(
+            case=locked, calendar=calendar
+        ) or acceptance_on(received=received_on(case=locked), today=today, calendar=calendar)
         promised = 0 if version.handling_kind == HandlingKind.IMMEDIATE else version.promised_limit
         due = deadlines.case_due(
             accepted_on=accepted_on,
@@ -311,8 +341,13 @@ def _correction_items(
 
 
 def _notice_allowed(*, case: Case) -> bool:
-    """A second one-time notice only for a new submission or new materials (RULES.md §4)."""
-    last = case.notices.filter(kind=NoticeKind.ONE_TIME).order_by("-issued_at").first()
+    """A second one-time notice only for a new submission or new materials (RULES.md §4).
+    A correction asked for in pre-review (补正) is such a notice too."""
+    last = (
+        case.notices.filter(kind__in=(NoticeKind.ONE_TIME, NoticeKind.CORRECTION))
+        .order_by("-issued_at")
+        .first()
+    )
     if last is None:
         return True
     resubmitted = case.submitted_at is not None and case.submitted_at > last.issued_at

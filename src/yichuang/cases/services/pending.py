@@ -65,12 +65,18 @@ def commitments_check(*, case: Case, user: Any) -> None:
     resume_after(case=case, suspension=suspension)
 
 
+# A commitment still binds while the case runs, is stopped, or is approved with its result
+# held; a withdrawn, refused or closed case no longer needs the materials, so its
+# commitment is never broken (a broken one excludes the applicant from 容缺 later).
+BINDING_STATUSES = CLOCK_RUNNING | {Status.SUSPENDED, Status.APPROVED}
+
+
 def _overdue_one(*, commitment_id: int, case_id: int, today: dt.date) -> bool:
     """Break one overdue commitment and suspend (or return) its case. True if acted."""
     with transaction.atomic():
         case = case_lock(case_id=case_id)
         commitment = MaterialCommitment.objects.select_for_update().get(pk=commitment_id)
-        if commitment.fulfilled_at is not None:
+        if commitment.fulfilled_at is not None or case.status not in BINDING_STATUSES:
             return False
         acted = False
         if commitment.broken_at is None:
@@ -150,7 +156,8 @@ def pending_deadlines_apply(*, today: dt.date) -> dict[str, int]:
     """Break overdue commitments, suspend their cases, return those suspended long enough."""
     overdue = MaterialCommitment.objects.filter(
         # newly overdue, or broken earlier while the case was stopped for another reason
-        Q(broken_at__isnull=True) | Q(case__status__in=CLOCK_RUNNING),
+        Q(broken_at__isnull=True, case__status__in=BINDING_STATUSES)
+        | Q(case__status__in=CLOCK_RUNNING),
         fulfilled_at__isnull=True,
         supply_by__lt=today,
     ).order_by("case_id", "pk")

@@ -47,7 +47,7 @@ from yichuang.cases.services._base import (
     status_move,
 )
 from yichuang.cases.services.timing import case_deadline, case_due_refresh, task_deadline
-from yichuang.cases.workflow import Actor, Status
+from yichuang.cases.workflow import CLOCK_RUNNING, Actor, Status
 from yichuang.catalog.models import Material, ProcessStageTask, RejectionPolicy
 from yichuang.common import clock
 from yichuang.orgs.models import Role, Staff
@@ -753,6 +753,13 @@ def extension_decide(
                 data={"extension": extension.pk, "workdays": extension.workdays},
             )
             return extension
+        if case.status not in CLOCK_RUNNING | {Status.SUSPENDED}:
+            raise CaseConflict(
+                code="case_not_running",
+                message=_("办件当前为“%(status)s”，不能延期")
+                % {"status": Status(case.status).label},
+                details={"status": case.status},
+            )
         _before_due_check(case, today=clock.today())
         now = clock.now()
         extension.status, extension.decision_note = ExtensionStatus.APPROVED, note

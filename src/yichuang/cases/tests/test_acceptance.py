@@ -300,3 +300,55 @@ def test_an_accepted_case_cannot_be_refused_acceptance(version, officer):
 
     with pytest.raises(CaseError, match="transition_not_allowed"):
         services.case_refuse(user=officer, case=case, reason="迟到的理由")
+
+
+def test_a_one_time_notice_given_after_5_working_days_makes_acceptance_count_from_receipt(
+    version, officer
+):
+    case = _open(officer, version, when="2026-03-02")
+    # Received 3/2; the 5 working days to give the notice end on 3/9.
+    with clock.frozen(at("2026-03-10", 11)):
+        services.case_issue_one_time_notice(user=officer, case=case)
+    _hand_in(officer, case, version.materials.all(), when="2026-03-11")
+
+    case = _accept(officer, case, when="2026-03-11")
+
+    assert case.accepted_on == dt.date(2026, 3, 2)
+
+
+def test_a_pre_review_correction_given_after_5_working_days_makes_acceptance_count_from_receipt(
+    version, officer
+):
+    user = factories.applicant_user()
+    case = services.case_open(user=user, item_version=version, applicant=user.applicant)
+    with clock.frozen(at("2026-03-02", 9)):
+        case = services.case_submit(user=user, case=case)
+    with clock.frozen(at("2026-03-12", 9)):
+        case = services.case_request_correction(
+            user=officer, case=case, items=[(None, "申请表未签字")]
+        )
+    _hand_in(user, case, version.materials.all(), when="2026-03-13")
+    with clock.frozen(at("2026-03-13", 12)):
+        case = services.case_submit(user=user, case=case)
+
+    case = _accept(officer, case, when="2026-03-13", hour=14)
+
+    assert case.accepted_on == dt.date(2026, 3, 2)
+
+
+def test_a_one_time_notice_after_a_pre_review_correction_needs_new_materials(version, officer):
+    user = factories.applicant_user()
+    case = services.case_open(user=user, item_version=version, applicant=user.applicant)
+    with clock.frozen(at("2026-03-02", 9)):
+        case = services.case_submit(user=user, case=case)
+    with clock.frozen(at("2026-03-02", 10)):
+        case = services.case_request_correction(
+            user=officer, case=case, items=[(None, "申请表未签字")]
+        )
+
+    with clock.frozen(at("2026-03-03", 10)), pytest.raises(CaseConflict) as caught:
+        services.case_issue_one_time_notice(user=officer, case=case)
+
+    assert caught.value.code == "notice_already_issued"
+    case.refresh_from_db()
+    assert case.status == Status.CORRECTION_REQUESTED

@@ -14,7 +14,7 @@ from yichuang.cases.models import NoticeKind, SuspensionKind, TaskStatus
 from yichuang.cases.tests import factories
 from yichuang.cases.tests.test_acceptance import at
 from yichuang.cases.workflow import Status
-from yichuang.catalog.models import Material
+from yichuang.catalog.models import HandlingKind, Material
 from yichuang.catalog.tests import factories as catalog_factories
 from yichuang.common import clock
 from yichuang.orgs.models import Role
@@ -298,3 +298,44 @@ def test_the_daily_command_refuses_a_bad_date():
 
     with pytest.raises(CommandError):
         call_command("sweep_cases", "--today", "2026-02-30")
+
+
+def test_a_commitment_of_a_withdrawn_case_is_not_broken_by_the_sweep(version, officer):
+    person = factories.applicant(with_user=True)
+    case = _accept_pending(
+        officer, _case_with_key_material(officer, version, applicant=person), _materials(version)[1]
+    )
+    with clock.frozen(at("2026-03-04")):
+        services.case_withdraw(user=person.user, case=case, reason="不再办理")
+
+    _sweep("2026-03-10")
+
+    assert case.commitments.get().broken_at is None
+    later = _case_with_key_material(officer, version, applicant=person, when="2026-03-11")
+    later = _accept_pending(officer, later, _materials(version)[1], when="2026-03-11")
+    assert later.commitments.count() == 1
+
+
+def test_an_immediate_item_suspended_for_overdue_materials_resumes_when_they_come(officer):
+    department = orgs_factories.department(centre=officer.staff.centre)
+    version = catalog_factories.published_item(
+        department=department, materials=2, handling_kind=HandlingKind.IMMEDIATE
+    )
+    Material.objects.filter(version=version, position__gte=2).update(pendable=True)
+    case = _accept_pending(
+        officer, _case_with_key_material(officer, version), _materials(version)[1]
+    )
+    assert case.status == Status.ACCEPTED
+    _sweep("2026-03-03")
+    case.refresh_from_db()
+    assert case.status == Status.SUSPENDED
+
+    with clock.frozen(at("2026-03-04")):
+        for material in _materials(version)[1]:
+            services.case_material_add(
+                user=officer, case=case, content=factories.PDF, material=material
+            )
+
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED
+    assert history_verify(case=case) is None

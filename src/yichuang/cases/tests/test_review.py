@@ -1041,3 +1041,17 @@ def test_only_the_departments_with_the_option_are_deemed_to_agree():
     assert _deem(FRI) == 1
     assert [t.status for t in _tasks(case)] == [TaskStatus.APPROVED, TaskStatus.PENDING]
     assert _fresh(case).status == Status.IN_REVIEW
+
+
+def test_an_extension_of_a_withdrawn_case_cannot_be_approved():
+    case, applicant_user = _case_with_applicant()
+    (task,) = _tasks(case)
+    extension = _request_extension(task, day=WED)
+    with on(WED):
+        services.case_withdraw(user=applicant_user, case=_fresh(case), reason="不再办理")
+
+    with pytest.raises(CaseConflict) as caught:
+        _decide(extension, factories.leader(centre=case.centre), day=THU)
+
+    assert caught.value.code == "case_not_running"
+    assert not _fresh(case).notices.filter(kind=NoticeKind.EXTENSION).exists()
