@@ -33,7 +33,23 @@ def person():
 
 
 def overflow(page) -> int:
-    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    """How far the page scrolls sideways (0: it fits); prints what sticks out, if anything.
+
+    Waits for the page's stylesheets first: an element found while the page still loads can
+    be laid out without them (seen on a busy machine)."""
+    page.wait_for_load_state("load")
+    width = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    if width > 0:
+        print(page.url, page.evaluate(WIDEST))
+    return width
+
+
+WIDEST = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth)
+  .map(e => `${e.tagName}.${e.className} right=${Math.round(e.getBoundingClientRect().right)}`)
+  .slice(-5)"""
 
 
 def shoot(page, name: str) -> None:

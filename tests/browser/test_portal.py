@@ -103,7 +103,9 @@ def test_pages_fit_the_screen_without_horizontal_scrolling(visit, portal, screen
     visitor = visit(viewport=PHONE if screen == "phone" else DESKTOP)
     page = visitor.open(paths[name])
 
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}-{screen}.png"), full_page=True)
     page.screenshot(path=str(SHOTS / f"{name}-{screen}-screen.png"))
