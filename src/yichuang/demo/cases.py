@@ -62,15 +62,16 @@ class Story:
 
     def day(self, workdays_ago: int) -> dt.date:
         """The working day `workdays_ago` working days before today (0: the last working
-        day up to today)."""
+        day up to today; negative: working days after it)."""
         calendar = calendar_get()
         day = self.today
         while not calendar.is_workday(day):
             day -= dt.timedelta(days=1)
-        for _ in range(workdays_ago):
-            day -= dt.timedelta(days=1)
+        step = dt.timedelta(days=-1 if workdays_ago > 0 else 1)  # negative: days ahead
+        for _ in range(abs(workdays_ago)):
+            day += step
             while not calendar.is_workday(day):
-                day -= dt.timedelta(days=1)
+                day += step
         return day
 
     def at(self, workdays_ago: int, hour: int = 10) -> Any:

@@ -43,3 +43,12 @@ def test_the_demo_has_a_case_in_every_status_and_a_second_run_adds_none():
     assert cases_visible_to(citizen).count() >= 5
     reviewer = User.objects.get(username="reviewer_zr")
     assert tasks_inbox_for(user=reviewer).exists()
+
+
+def test_the_pending_materials_case_is_still_within_its_supplement_deadline():
+    call_command("seed_demo", stdout=io.StringIO())
+
+    commitment = Case.objects.get(form_data__demo="pending").commitments.get()
+
+    assert commitment.supply_by > clock.today()
+    assert commitment.broken_at is None
