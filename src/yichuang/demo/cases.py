@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from yichuang.cases import services
 from yichuang.cases.models import Case, Task
-from yichuang.cases.services import review
 from yichuang.cases.services.pending import cases_sweep
 from yichuang.catalog.models import Material, ServiceItemVersion, VersionStatus
 from yichuang.common import clock
@@ -160,7 +159,7 @@ def _approve_stage(story: Story, case: Case, *, ago: int, only: int | None = Non
     tasks = list(Task.objects.filter(case=case, status="pending").order_by("id"))
     for task in tasks[:only] if only is not None else tasks:
         with story.at(ago, 15):
-            review.task_approve(user=_reviewer(task), task=task, opinion="材料齐全，符合条件")
+            services.task_approve(user=_reviewer(task), task=task, opinion="材料齐全，符合条件")
 
 
 def _approve_all_stages(story: Story, case: Case, *, ago: int) -> None:
@@ -274,7 +273,7 @@ def s_special_procedure(story: Story) -> None:
     _accept(story, case, ago=4)  # 建设用地规划许可证核发
     task = Task.objects.get(case=case, status="pending")
     with story.at(2, 14):
-        review.case_suspend(
+        services.case_suspend(
             user=_reviewer(task),
             task=task,
             kind="expert_review",
@@ -287,7 +286,7 @@ def s_review_correction(story: Story) -> None:
     _accept(story, case, ago=3)  # 门诊慢特病待遇认定
     task = Task.objects.get(case=case, status="pending")
     with story.at(1, 15):
-        review.task_request_correction(
+        services.task_request_correction(
             user=_reviewer(task),
             task=task,
             items=[(_materials(case.item_version)[0], "病历资料须加盖医院公章")],
@@ -321,7 +320,7 @@ def s_extension_requested(story: Story) -> None:
     _accept(story, case, ago=12)  # 医疗费用零星报销, 20 working days
     task = Task.objects.get(case=case, status="pending")
     with story.at(0, 10):
-        review.extension_request(
+        services.extension_request(
             user=_reviewer(task),
             task=task,
             workdays=5,
@@ -344,7 +343,7 @@ def s_refused(story: Story) -> None:
     _accept(story, case, ago=7)  # 乡村建设规划许可证核发
     task = Task.objects.get(case=case, status="pending")
     with story.at(3, 11):
-        review.task_reject(
+        services.task_reject(
             user=_reviewer(task),
             task=task,
             reason="拟建位置占用永久基本农田，不符合村庄规划",

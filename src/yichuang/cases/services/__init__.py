@@ -7,20 +7,21 @@ from yichuang.cases.services.acceptance import (
     case_request_correction,
 )
 from yichuang.cases.services.conclusion import case_conclude, case_decide, case_withdraw
+from yichuang.cases.services.extensions import extension_decide, extension_request
 from yichuang.cases.services.materials import case_material_add
 from yichuang.cases.services.opening import case_open, case_submit
 from yichuang.cases.services.pending import cases_sweep
 from yichuang.cases.services.review import (
-    case_resume,
-    case_supplement_submit,
-    case_suspend,
-    extension_decide,
-    extension_request,
     stage_start,
     task_approve,
     task_reject,
-    task_request_correction,
     tasks_deem_consent,
+)
+from yichuang.cases.services.suspensions import (
+    case_resume,
+    case_supplement_submit,
+    case_suspend,
+    task_request_correction,
 )
 from yichuang.cases.services.timing import case_due_refresh, case_light, task_light
 

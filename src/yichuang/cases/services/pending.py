@@ -27,7 +27,8 @@ from yichuang.cases.history import case_event_record
 from yichuang.cases.locks import case_lock
 from yichuang.cases.models import Case, MaterialCommitment, Suspension, SuspensionKind
 from yichuang.cases.services._base import open_work_close, status_move
-from yichuang.cases.services.review import resume_after, tasks_deem_consent
+from yichuang.cases.services.review import tasks_deem_consent
+from yichuang.cases.services.suspensions import resume_after
 from yichuang.cases.workflow import CLOCK_RUNNING, Actor, Status
 from yichuang.common import clock
 from yichuang.workdays.selectors import calendar_get

@@ -26,7 +26,7 @@ from yichuang.cases.forms import (
 )
 from yichuang.cases.models import Suspension, Task, TaskStatus
 from yichuang.cases.selectors import tasks_inbox_for
-from yichuang.cases.services.review import SPECIAL_PROCEDURES
+from yichuang.cases.services.suspensions import SPECIAL_PROCEDURES
 from yichuang.cases.views._common import (
     INBOX_ROLES,
     nav_context,
