@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from yichuang.cases.errors import CaseError
 from yichuang.cases.models import Delivery, Outcome, SuspensionKind
+from yichuang.cases.services.materials import upload_size_check
 from yichuang.catalog.models import Material, ServiceItemVersion
 from yichuang.common import clock
 from yichuang.common.errors import DomainError
@@ -125,11 +126,10 @@ class MaterialUploadForm(forms.Form):
     def clean_file(self) -> Any:
         """Refuse an oversized file before it is read into memory (the service checks too)."""
         upload = self.cleaned_data["file"]
-        limit = settings.YICHUANG["UPLOAD_MAX_BYTES"]
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("文件不能超过 %(mb)d MB") % {"mb": limit // (1024 * 1024)}
-            )
+        try:
+            upload_size_check(size=upload.size)
+        except CaseError as error:
+            raise forms.ValidationError(error.message) from error
         return upload
 
 

@@ -10,10 +10,11 @@ import re
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from yichuang.cases.errors import CaseError
 from yichuang.cases.selectors import LOOKUP_CHECK_LENGTH
+from yichuang.cases.services.materials import upload_size_check
 from yichuang.catalog.models import Material
 from yichuang.identity import validation
 from yichuang.identity.models import ApplicantKind
@@ -144,11 +145,10 @@ class MaterialUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.YICHUANG["UPLOAD_MAX_BYTES"]
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("文件不能超过 %(mb)d MB") % {"mb": limit // (1024 * 1024)}
-            )
+        try:
+            upload_size_check(size=upload.size)
+        except CaseError as error:
+            raise forms.ValidationError(error.message) from error
         return upload
 
 

@@ -37,6 +37,17 @@ def upload_limit() -> int:
     return settings.YICHUANG["UPLOAD_MAX_BYTES"]
 
 
+def upload_size_check(*, size: int) -> None:
+    """`file_too_large` when a file is over the upload limit (forms call it before reading
+    the file into memory)."""
+    if size > upload_limit():
+        raise CaseError(
+            code="file_too_large",
+            message=_("文件不能超过 %(mb)d MB") % {"mb": upload_limit() // (1024 * 1024)},
+            field="file",
+        )
+
+
 def sniff(content: bytes) -> tuple[str, str]:
     """(content type, extension) from the first bytes; `file_type_not_allowed` otherwise."""
     for magic, content_type, extension in SIGNATURES:
@@ -70,12 +81,7 @@ def case_material_add(
         )
     if not content:
         raise CaseError(code="file_empty", message=_("文件为空"), field="file")
-    if len(content) > upload_limit():
-        raise CaseError(
-            code="file_too_large",
-            message=_("文件不能超过 %(mb)d MB") % {"mb": upload_limit() // (1024 * 1024)},
-            field="file",
-        )
+    upload_size_check(size=len(content))
     content_type, extension = sniff(content)
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():

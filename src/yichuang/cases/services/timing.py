@@ -156,6 +156,34 @@ def _thresholds() -> dict[str, float]:
     }
 
 
+def _light(
+    *,
+    due: dt.date,
+    started_on: dt.date,
+    total: int,
+    periods: list[deadlines.Period],
+    today: dt.date,
+    calendar: WorkCalendar,
+) -> deadlines.Light:
+    """The light from a due date and the share of `total` working days used since
+    `started_on` (suspended days not counted), with the thresholds of the settings."""
+    used = deadlines.working_days_used(
+        accepted_on=started_on,
+        today=today,
+        suspensions=periods,
+        calendar=calendar,
+        count_start_day=count_start_day_default(),
+    )
+    return deadlines.light(
+        due=due,
+        today=today,
+        total_workdays=total,
+        calendar=calendar,
+        used_workdays=used,
+        **_thresholds(),
+    )
+
+
 def case_light(
     *, case: Case, today: dt.date, calendar: WorkCalendar | None = None
 ) -> deadlines.Light | None:
@@ -175,20 +203,13 @@ def case_light(
     if due is None:  # unreachable: the case is accepted
         return None
     total = max(promised_workdays(case=case), 1) + sum(days for _task, days in extensions)
-    used = deadlines.working_days_used(
-        accepted_on=case.accepted_on,
-        today=today,
-        suspensions=_periods(suspensions),
-        calendar=calendar,
-        count_start_day=count_start_day_default(),
-    )
-    return deadlines.light(
+    return _light(
         due=due.due,
+        started_on=case.accepted_on,
+        total=total,
+        periods=_periods(suspensions),
         today=today,
-        total_workdays=total,
         calendar=calendar,
-        used_workdays=used,
-        **_thresholds(),
     )
 
 
@@ -208,18 +229,11 @@ def task_light(
         task=task, today=today, calendar=calendar, suspensions=suspensions, extensions=extensions
     )
     total = max(task.limit_workdays, 1) + _task_extension(task, extensions)
-    used = deadlines.working_days_used(
-        accepted_on=task.started_on,
-        today=today,
-        suspensions=_task_periods(task, suspensions),
-        calendar=calendar,
-        count_start_day=count_start_day_default(),
-    )
-    return deadlines.light(
+    return _light(
         due=due.due,
+        started_on=task.started_on,
+        total=total,
+        periods=_task_periods(task, suspensions),
         today=today,
-        total_workdays=total,
         calendar=calendar,
-        used_workdays=used,
-        **_thresholds(),
     )
