@@ -83,8 +83,18 @@ online_intake = opening.online_intake_allowed
 case_light = timing.case_light
 
 
-def light_label(light: deadlines.Light | None) -> str:
-    return str(LIGHT_LABELS[light]) if light is not None else ""
+# Before acceptance no clock runs yet; after the decision (or a refusal, a withdrawal, a
+# return) it has stopped for good.
+BEFORE_ACCEPTANCE = frozenset(
+    {Status.DRAFT, Status.SUBMITTED, Status.CORRECTION_REQUESTED, Status.AWAITING_MATERIALS}
+)
+
+
+def light_label(light: deadlines.Light | None, *, status: str) -> str:
+    """The words beside the light, or why there is none."""
+    if light is not None:
+        return str(LIGHT_LABELS[light])
+    return str(_("未开始计时") if status in BEFORE_ACCEPTANCE else _("已停止计时"))
 
 
 @dataclass

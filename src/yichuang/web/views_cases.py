@@ -104,7 +104,7 @@ def _public_summary(case: Case) -> dict[str, Any]:
         "status_label": case.get_status_display(),
         "due_date": case.due_date,
         "light": light,
-        "light_label": case_display.light_label(light),
+        "light_label": case_display.light_label(light, status=case.status),
     }
 
 
@@ -158,7 +158,13 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     rows = []
     for case in cases:
         light = case_display.case_light(case=case, today=today, calendar=calendar)
-        rows.append({"case": case, "light": light, "light_label": case_display.light_label(light)})
+        rows.append(
+            {
+                "case": case,
+                "light": light,
+                "light_label": case_display.light_label(light, status=case.status),
+            }
+        )
     context = {"rows": rows, "person": person, "nav_section": "my_cases"}
     return render(request, "web/cases/my_cases.html", context)
 
@@ -212,7 +218,7 @@ def _case_context(
     return {
         "case": case,
         "light": light,
-        "light_label": case_display.light_label(light),
+        "light_label": case_display.light_label(light, status=case.status),
         "timeline": case_display.timeline(list(case_selectors.case_events(case=case))),
         "notices": notices,
         "checklist": rows,

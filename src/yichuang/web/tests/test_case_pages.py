@@ -1405,3 +1405,20 @@ def test_my_messages_pages_through_many_messages(client, person):
     assert "消息24" in first and "消息04" not in first
     assert "消息04" in second and "消息24" not in second
     assert beyond.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (Status.DRAFT, "未开始计时"),
+        (Status.CONCLUDED, "已停止计时"),
+        (Status.WITHDRAWN, "已停止计时"),
+    ],
+)
+def test_a_case_without_a_light_says_why(client, online_item, person, status, words):
+    case_factories.case(item_version=online_item, applicant=person, status=status)
+    login(client, person)
+
+    row = text(client.get("/my/cases/")).split('class="case-row"', 1)[1].split("</tr>", 1)[0]
+
+    assert words in row
