@@ -365,6 +365,7 @@ class ExtensionStatus(models.TextChoices):
     REQUESTED = "requested", _("待批准")
     APPROVED = "approved", _("已批准")
     REFUSED = "refused", _("未批准")
+    CANCELLED = "cancelled", _("办件已结束，申请失效")
 
 
 class Extension(models.Model):

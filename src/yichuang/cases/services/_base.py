@@ -8,7 +8,14 @@ from django.utils.translation import gettext as _
 
 from yichuang.cases.errors import CaseForbidden
 from yichuang.cases.history import case_event_record
-from yichuang.cases.models import Case, Notice, NoticeKind, StageOutcome, TaskStatus
+from yichuang.cases.models import (
+    Case,
+    ExtensionStatus,
+    Notice,
+    NoticeKind,
+    StageOutcome,
+    TaskStatus,
+)
 from yichuang.cases.selectors import case_not_found
 from yichuang.cases.workflow import Actor, transition_check
 from yichuang.common import clock
@@ -101,7 +108,8 @@ def notice_issue(*, case: Case, kind: str, user: Any, body: dict[str, Any]) -> N
 
 def open_work_close(*, case: Case) -> None:
     """End what is still open when a case leaves review early (decision, withdrawal,
-    return): pending tasks are cancelled, open stages end, a running suspension ends today.
+    return): pending tasks are cancelled, open stages end, a running suspension ends today,
+    and an extension request nobody decided lapses.
     """
     now, today = clock.now(), clock.today()
     case.tasks.filter(status__in=[TaskStatus.PENDING, TaskStatus.CORRECTION_REQUESTED]).update(
@@ -111,3 +119,6 @@ def open_work_close(*, case: Case) -> None:
         completed_at=now, outcome=StageOutcome.CANCELLED
     )
     case.suspensions.filter(ended_on__isnull=True).update(ended_on=today)
+    case.extensions.filter(status=ExtensionStatus.REQUESTED).update(
+        status=ExtensionStatus.CANCELLED
+    )

@@ -36,6 +36,7 @@ from yichuang.cases.models import (
 )
 from yichuang.cases.services._base import (
     case_not_found,
+    open_work_close,
     status_move,
 )
 from yichuang.cases.services.timing import task_deadline
@@ -334,6 +335,7 @@ def task_reject(*, user: Any, task: Task, reason: str) -> Task:
             return task
         stage.outcome, stage.completed_at = StageOutcome.REJECTED, now
         stage.save(update_fields=["outcome", "completed_at"])
+        open_work_close(case=case)
         Decision.objects.create(
             case=case, outcome=Outcome.REFUSED, reason=reason, decided_by=user, decided_at=now
         )

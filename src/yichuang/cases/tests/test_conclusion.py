@@ -231,3 +231,23 @@ def test_a_decided_case_cannot_be_withdrawn(version, officer):
         services.case_withdraw(user=owner, case=case)
 
     assert caught.value.code == "transition_not_allowed"
+
+
+def test_an_undecided_extension_request_lapses_when_the_applicant_withdraws(version, officer):
+    from yichuang.cases.models import ExtensionStatus
+
+    owner = factories.applicant_user()
+    case = _online_case(version, owner)
+    reviewer = orgs_factories.staff(
+        roles=(Role.REVIEWER,), department=version.item.department, centre=version.item.centre
+    ).user
+    with clock.frozen(at("2026-03-02", 14)):
+        case = services.case_accept(user=officer, case=case)
+        services.extension_request(
+            user=reviewer, task=case.tasks.get(), workdays=3, reason="需向外地核实"
+        )
+
+    with clock.frozen(at("2026-03-03")):
+        case = services.case_withdraw(user=owner, case=case)
+
+    assert case.extensions.get().status == ExtensionStatus.CANCELLED

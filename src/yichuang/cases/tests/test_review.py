@@ -1043,7 +1043,7 @@ def test_only_the_departments_with_the_option_are_deemed_to_agree():
     assert _fresh(case).status == Status.IN_REVIEW
 
 
-def test_an_extension_of_a_withdrawn_case_cannot_be_approved():
+def test_an_extension_of_a_withdrawn_case_lapses_and_cannot_be_approved():
     case, applicant_user = _case_with_applicant()
     (task,) = _tasks(case)
     extension = _request_extension(task, day=WED)
@@ -1053,5 +1053,5 @@ def test_an_extension_of_a_withdrawn_case_cannot_be_approved():
     with pytest.raises(CaseConflict) as caught:
         _decide(extension, factories.leader(centre=case.centre), day=THU)
 
-    assert caught.value.code == "case_not_running"
+    assert caught.value.code == "extension_not_requested"
     assert not _fresh(case).notices.filter(kind=NoticeKind.EXTENSION).exists()
