@@ -353,6 +353,7 @@ _VERSION_FIELDSETS = [
                 ("promised_limit", "promised_limit_unit"),
                 "promised_limit_note",
                 "special_procedures",
+                "rejection_policy",
                 "trips",
             ]
         },

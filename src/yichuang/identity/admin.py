@@ -37,7 +37,13 @@ class UserAdmin(DjangoUserAdmin):
         return mask_phone(obj.phone)
 
 
-_DETAIL_FIELDS = ["name", "phone", "legal_representative", "legal_representative_id"]
+_DETAIL_FIELDS = [
+    "name",
+    "phone",
+    "legal_representative",
+    "legal_representative_id",
+    "credit_restricted",
+]
 
 
 class ApplicantCreateForm(forms.ModelForm):
@@ -110,7 +116,8 @@ class ApplicantAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj: Applicant, form: forms.Form, change: bool) -> None:
         data = form.cleaned_data
-        details = {k: data.get(k) or "" for k in _DETAIL_FIELDS}
+        details = {k: data.get(k) or "" for k in _DETAIL_FIELDS if k != "credit_restricted"}
+        details["credit_restricted"] = bool(data.get("credit_restricted"))
         if change:
             current = Applicant.objects.get(pk=obj.pk)
             saved = services.applicant_update(applicant=current, **details)

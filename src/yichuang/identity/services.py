@@ -66,6 +66,7 @@ def applicant_create(
     phone: str = "",
     legal_representative: str = "",
     legal_representative_id: str = "",
+    credit_restricted: bool = False,
     user: User | None = None,
 ) -> Applicant:
     """Create an applicant; `ApplicantConflict` if one with the same number exists."""
@@ -82,6 +83,7 @@ def applicant_create(
                 phone=phone.strip(),
                 legal_representative=legal_representative.strip(),
                 legal_representative_id=representative_id,
+                credit_restricted=credit_restricted,
                 user=user,
             )
     except IntegrityError:
@@ -129,8 +131,12 @@ def applicant_update(
     phone: str = "",
     legal_representative: str = "",
     legal_representative_id: str = "",
+    credit_restricted: bool = False,
 ) -> Applicant:
-    """Change an applicant's details; the kind and number never change."""
+    """Change an applicant's details; the kind and number never change.
+
+    `credit_restricted` (失信联合惩戒) excludes the applicant from acceptance with pending
+    materials (RULES.md §4)."""
     representative_id = _check_details(
         kind=applicant.kind, name=name, legal_representative_id=legal_representative_id
     )
@@ -139,12 +145,14 @@ def applicant_update(
         applicant.phone = phone.strip()
         applicant.legal_representative = legal_representative.strip()
         applicant.legal_representative_id = representative_id
+        applicant.credit_restricted = credit_restricted
         applicant.save(
             update_fields=[
                 "name",
                 "phone",
                 "legal_representative",
                 "legal_representative_id",
+                "credit_restricted",
                 "updated_at",
             ]
         )

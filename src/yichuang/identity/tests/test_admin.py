@@ -70,3 +70,16 @@ def test_change_form_keeps_the_number(root_client):
     applicant.refresh_from_db()
     assert response.status_code == 302
     assert (applicant.name, applicant.id_number) == ("张三丰", NUMBER)
+
+
+def test_the_change_form_records_a_credit_restriction(root_client):
+    applicant = applicant_create(kind=ApplicantKind.NATURAL_PERSON, id_number=NUMBER, name="张三")
+
+    response = root_client.post(
+        reverse("admin:identity_applicant_change", args=[applicant.pk]),
+        {"name": "张三", "credit_restricted": "on"},
+    )
+
+    applicant.refresh_from_db()
+    assert response.status_code == 302
+    assert applicant.credit_restricted is True
