@@ -22,13 +22,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
-from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Body, File, Form, Header, Path, Query, Router, UploadedFile
 from ninja.responses import Status
 
-from yichuang.cases import pdf, schemas, selectors, services
+from yichuang.cases import schemas, selectors, services
 from yichuang.cases.errors import CaseConflict, CaseError, CaseForbidden
 from yichuang.cases.models import Case, IdempotencyKey, Task
 from yichuang.cases.schemas import (
@@ -56,6 +54,7 @@ from yichuang.cases.schemas import (
 )
 from yichuang.cases.services._base import applicant_of
 from yichuang.cases.services.materials import upload_limit
+from yichuang.cases.views.notices import notice_pdf_response
 from yichuang.catalog.models import Material
 from yichuang.catalog.selectors import item_get_published
 from yichuang.common import clock
@@ -304,16 +303,7 @@ def download_notice(request: HttpRequest, number: str, notice_number: Path[str, 
     server has no Chinese font to embed."""
     case = selectors.case_get_for(user=request.user, number=number)
     notice = selectors.notice_get_for(user=request.user, case=case, number=notice_number)
-    status_url = request.build_absolute_uri(
-        reverse("web:case_lookup") + "?" + urlencode({"number": case.number})
-    )
-    response = HttpResponse(
-        pdf.notice_pdf(notice=notice, status_url=status_url), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=f"{notice.number}.pdf"
-    )
-    return response
+    return notice_pdf_response(request=request, notice=notice)
 
 
 @tasks_router.get("", response={200: TaskPageOut, **READ_ERRORS}, summary="本部门的审批任务")

@@ -173,6 +173,22 @@ def task_get_for(*, user: Any, case: Case, task_id: int) -> Task:
     return task
 
 
+def department_task_get_for(*, user: Any, pk: int) -> Task:
+    """A task of the reviewer's own department, in any status (the inbox's task page);
+    `task_not_found` for anyone else."""
+    member = staff_for_user(user)
+    task = None
+    if member is not None and Role.REVIEWER in member.role_set() and member.department_id:
+        task = (
+            Task.objects.filter(pk=pk, department_id=member.department_id)
+            .select_related("case", "case__item_version", "case__applicant", "stage", "department")
+            .first()
+        )
+    if task is None:
+        raise task_not_found()
+    return task
+
+
 def extension_get_for(*, user: Any, case: Case, extension_id: int) -> Extension:
     """An extension request of `case` that `user` may read; not found otherwise. Who may
     decide it is `extension_decide`'s business."""

@@ -6,7 +6,6 @@ application form. Thin views over the case engine's services and access function
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +13,6 @@ from django.db import models as db
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +21,7 @@ from yichuang.cases import selectors as case_selectors
 from yichuang.cases import services as case_services
 from yichuang.cases.errors import CaseNotFound
 from yichuang.cases.models import Case
+from yichuang.cases.views.notices import notice_pdf_response
 from yichuang.cases.workflow import Status
 from yichuang.catalog import selectors as catalog_selectors
 from yichuang.catalog.errors import ItemNotFound
@@ -329,21 +328,15 @@ def notice_pdf(request: HttpRequest, number: str, notice_number: str) -> HttpRes
         case = case_selectors.case_get_for(user=request.user, number=number)
     except CaseNotFound:
         return render(request, "404.html", {"not_found_message": _("未找到该办件。")}, status=404)
-    notice = case.notices.filter(number=notice_number).first()
-    if notice is None:
-        return render(request, "404.html", {"not_found_message": _("未找到该文书。")}, status=404)
-    notice.case = case
-    status_url = request.build_absolute_uri(f"/cases/lookup/?number={quote(case.number)}")
     try:
-        content = case_pdf.notice_pdf(notice=notice, status_url=status_url)
+        notice = case_selectors.notice_get_for(user=request.user, case=case, number=notice_number)
+    except CaseNotFound:
+        return render(request, "404.html", {"not_found_message": _("未找到该文书。")}, status=404)
+    try:
+        return notice_pdf_response(request=request, notice=notice)
     except case_pdf.PdfFontMissing as error:
         context = {"message": error.message, "case": case}
         return render(request, "web/cases/pdf_unavailable.html", context, status=503)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=f"{notice.number}.pdf"
-    )
-    return response
 
 
 # -- apply ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yichuang.cases import services
+from yichuang.cases.errors import CaseNotFound
 from yichuang.cases.forms import (
     CorrectionForm,
     ExtensionRequestForm,
@@ -25,7 +26,7 @@ from yichuang.cases.forms import (
     SuspendForm,
 )
 from yichuang.cases.models import Suspension, Task, TaskStatus
-from yichuang.cases.selectors import tasks_inbox_for
+from yichuang.cases.selectors import department_task_get_for, tasks_inbox_for
 from yichuang.cases.services.suspensions import SPECIAL_PROCEDURES
 from yichuang.cases.views._common import (
     INBOX_ROLES,
@@ -125,17 +126,11 @@ def inbox_decide(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "cases/inbox.html", context)
 
 
-def task_get_for(*, member: Staff, pk: int) -> Task:
-    """A task of the reviewer's own department, in any status; 404 otherwise."""
-    task = (
-        Task.objects.filter(pk=pk, department_id=member.department_id)
-        .exclude(department_id=None)
-        .select_related("case", "case__item_version", "case__applicant", "stage", "department")
-        .first()
-    )
-    if task is None:
-        raise Http404(_("未找到该审批任务"))
-    return task
+def _task(request: HttpRequest, pk: int) -> Task:
+    try:
+        return department_task_get_for(user=request.user, pk=pk)
+    except CaseNotFound as error:
+        raise Http404(error.message) from error
 
 
 def _form(panel: str, task: Task, data: Any = None) -> Any:
@@ -194,7 +189,7 @@ def _task_context(request: HttpRequest, member: Staff, task: Task, **extra: Any)
 @login_required
 def task_page(request: HttpRequest, pk: int) -> HttpResponse:
     member = staff_member(request, roles=INBOX_ROLES)
-    task = task_get_for(member=member, pk=pk)
+    task = _task(request, pk)
     return render(request, "cases/task.html", _task_context(request, member, task))
 
 
@@ -202,7 +197,7 @@ def task_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_action(request: HttpRequest, pk: int, panel: str) -> HttpResponse:
     member = staff_member(request, roles=INBOX_ROLES)
-    task = task_get_for(member=member, pk=pk)
+    task = _task(request, pk)
     if panel not in PANELS:
         raise Http404(_("页面不存在"))
     form = _form(panel, task, request.POST)
@@ -218,7 +213,7 @@ def task_action(request: HttpRequest, pk: int, panel: str) -> HttpResponse:
                 action_error = error.message
         else:
             return HttpResponseRedirect(reverse("cases:task", args=[task.pk]))
-    task = task_get_for(member=member, pk=pk)
+    task = _task(request, pk)
     context = _task_context(
         request, member, task, action_error=action_error, **{f"{panel}_form": form}
     )
