@@ -107,6 +107,7 @@ def _register_routers() -> None:
     from yichuang.cases.api import router as cases_router
     from yichuang.cases.api import tasks_router
     from yichuang.catalog.api import router as catalog_router
+    from yichuang.hall.api import router as hall_router
     from yichuang.identity.api import router as identity_router
     from yichuang.identity.auth_api import router as auth_router
     from yichuang.notifications.api import router as messages_router
@@ -121,6 +122,7 @@ def _register_routers() -> None:
     api.add_router("/v1/tasks", tasks_router)
     api.add_router("/v1/auth", auth_router)
     api.add_router("/v1/messages", messages_router)
+    api.add_router("/v1/hall", hall_router)
 
 
 _register_routers()

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "yichuang.catalog",
     "yichuang.cases",
     "yichuang.notifications",
+    "yichuang.hall",
     "yichuang.web",
     "yichuang.demo",
 ]
@@ -239,6 +240,52 @@ YICHUANG = {
     "LOGIN_LOCK_MINUTES": int(os.environ.get("YICHUANG_LOGIN_LOCK_MINUTES", "15")),
     # Lifetime of an API bearer token.
     "API_TOKEN_HOURS": int(os.environ.get("YICHUANG_API_TOKEN_HOURS", "12")),
+    # The hall (RULES.md §7). Age from which the ID number alone gives a priority ticket.
+    "HALL_PRIORITY_AGE": int(os.environ.get("YICHUANG_HALL_PRIORITY_AGE", "65")),
+    # Calls of one ticket before the window may mark it missed (过号).
+    "HALL_CALLS_BEFORE_MISSED": int(os.environ.get("YICHUANG_HALL_CALLS_BEFORE_MISSED", "3")),
+    # How many of the latest missed tickets of its queues a window may recall or reinsert.
+    "HALL_RECALLABLE_MISSED": int(os.environ.get("YICHUANG_HALL_RECALLABLE_MISSED", "5")),
+    # A comprehensive window also calls from another queue of its centre when more than
+    # this many wait there.
+    "HALL_HELP_QUEUE_ABOVE": int(os.environ.get("YICHUANG_HALL_HELP_QUEUE_ABOVE", "10")),
+    # Tickets an anonymous client (by IP address) may take per hour through the API and
+    # the portal; staff with a token and kiosks are not limited.
+    "HALL_ANONYMOUS_TICKETS_PER_HOUR": int(
+        os.environ.get("YICHUANG_HALL_ANONYMOUS_TICKETS_PER_HOUR", "5")
+    ),
+    # Waiting-time target of the hall figures, in minutes.
+    "HALL_WAIT_TARGET_MINUTES": int(os.environ.get("YICHUANG_HALL_WAIT_TARGET_MINUTES", "20")),
+    # Appointments: bookable slots of a working day ("HH:MM-HH:MM", comma-separated).
+    "APPOINTMENT_SLOTS": os.environ.get(
+        "YICHUANG_APPOINTMENT_SLOTS",
+        "09:00-10:00,10:00-11:00,11:00-12:00,13:30-14:30,14:30-15:30,15:30-16:30,16:30-17:30",
+    ),
+    # Book at least this many calendar days and at most this many working days ahead.
+    "APPOINTMENT_MIN_DAYS_AHEAD": int(os.environ.get("YICHUANG_APPOINTMENT_MIN_DAYS_AHEAD", "1")),
+    "APPOINTMENT_MAX_WORKDAYS_AHEAD": int(
+        os.environ.get("YICHUANG_APPOINTMENT_MAX_WORKDAYS_AHEAD", "5")
+    ),
+    # Cancel up to this many hours before the slot starts.
+    "APPOINTMENT_CANCEL_HOURS": int(os.environ.get("YICHUANG_APPOINTMENT_CANCEL_HOURS", "2")),
+    # Check in from this many minutes before the slot starts until it ends.
+    "APPOINTMENT_CHECKIN_EARLY_MINUTES": int(
+        os.environ.get("YICHUANG_APPOINTMENT_CHECKIN_EARLY_MINUTES", "30")
+    ),
+    # NO_SHOW_LIMIT no-shows within NO_SHOW_WINDOW_DAYS suspend booking for
+    # NO_SHOW_SUSPEND_DAYS days from the last of them.
+    "APPOINTMENT_NO_SHOW_LIMIT": int(os.environ.get("YICHUANG_APPOINTMENT_NO_SHOW_LIMIT", "3")),
+    "APPOINTMENT_NO_SHOW_WINDOW_DAYS": int(
+        os.environ.get("YICHUANG_APPOINTMENT_NO_SHOW_WINDOW_DAYS", "30")
+    ),
+    "APPOINTMENT_NO_SHOW_SUSPEND_DAYS": int(
+        os.environ.get("YICHUANG_APPOINTMENT_NO_SHOW_SUSPEND_DAYS", "30")
+    ),
+    # A kiosk signs its user out after this many seconds without a touch.
+    "KIOSK_IDLE_SECONDS": int(os.environ.get("YICHUANG_KIOSK_IDLE_SECONDS", "60")),
+    # The simulated ID card reader (a button that supplies a demo person) instead of a
+    # real reader's local service: on in the demo and the tests only.
+    "KIOSK_SIMULATED_READER": env_bool("YICHUANG_KIOSK_SIMULATED_READER", DEMO or TESTING),
 }
 if YICHUANG["PENDING_OVERDUE_ACTION"] not in {"suspend", "terminate"}:
     raise ImproperlyConfigured("YICHUANG_PENDING_OVERDUE_ACTION must be 'suspend' or 'terminate'.")

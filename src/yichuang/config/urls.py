@@ -28,5 +28,6 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("yichuang.cases.urls")),
+    path("", include("yichuang.hall.urls")),
     path("", include("yichuang.web.urls")),
 ]

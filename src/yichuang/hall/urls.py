@@ -1,0 +1,12 @@
+"""Pages of the hall: the visitor's ticket, taking a number, the calling screen, the kiosk,
+the window's calling panel, appointments, assistance and home visits."""
+
+from django.urls import path
+
+from yichuang.hall import views
+
+app_name = "hall"
+
+urlpatterns = [
+    path("hall/tickets/<str:token>/", views.ticket_page, name="ticket"),
+]
