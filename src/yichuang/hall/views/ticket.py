@@ -1,4 +1,4 @@
-"""Pages of the hall. Thin: parse, call one service or selector, render."""
+"""The visitor's ticket page."""
 
 from __future__ import annotations
 

@@ -1,0 +1,6 @@
+"""Pages of the hall, one module per sub-topic. Thin: parse, call one service or selector,
+render."""
+
+from yichuang.hall.views.ticket import ticket_page
+
+__all__ = ["ticket_page"]
