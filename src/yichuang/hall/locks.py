@@ -15,7 +15,12 @@ from yichuang.hall.models import AppointmentSlot, Ticket, WindowSession
 
 
 def window_session_lock(*, session_id: int) -> WindowSession:
-    return WindowSession.objects.select_for_update().get(pk=session_id)
+    """The session row (with its window and officer, which stay unlocked)."""
+    return (
+        WindowSession.objects.select_related("window", "staff")
+        .select_for_update(of=("self",))
+        .get(pk=session_id)
+    )
 
 
 def ticket_lock(*, ticket_id: int) -> Ticket:

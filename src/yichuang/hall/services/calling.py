@@ -197,11 +197,13 @@ def ticket_call_next(*, user: Any, window: Window) -> Ticket | None:
         if session.paused:
             raise HallConflict(code="window_paused", message=_("窗口已暂停服务，请先恢复"))
         now = clock.now()
-        if session.current_ticket_id:
+        had_ticket = bool(session.current_ticket_id)
+        if had_ticket:
             _ticket_finish(session, now=now)
-            session.save(update_fields=["current_ticket"])
         ticket = locks.ticket_first_unlocked(_callable_tickets(session.window))
         if ticket is None:
+            if had_ticket:
+                session.save(update_fields=["current_ticket"])
             return None
         return _call(session, ticket, now=now, kind=TicketEventKind.CALLED)
 
