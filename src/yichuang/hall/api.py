@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import AuthenticationError
 from ninja.responses import Status
 
@@ -44,7 +44,7 @@ ACTION_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422
 
 
 class CentreQuery(Schema):
-    centre: str = ""
+    centre: str = Field("", max_length=40, description="服务中心代码（默认门户中心）")
 
 
 def _client(request: HttpRequest) -> str:
@@ -61,7 +61,12 @@ def _staff_token_user(request: HttpRequest) -> Any:
     return user if staff_for_user(user) is not None else None
 
 
-@router.get("/queues", response=list[QueueOut], auth=None, summary="排队队列与等候人数")
+@router.get(
+    "/queues",
+    response={200: list[QueueOut], 404: ErrorOut, 422: ErrorOut},
+    auth=None,
+    summary="排队队列与等候人数",
+)
 def queue_list(request: HttpRequest, filters: Query[CentreQuery]):
     centre = selectors.hall_centre(filters.centre or None)
     return list(selectors.queues_with_waiting(centre=centre))
@@ -103,13 +108,18 @@ def ticket_take(request: HttpRequest, payload: TicketIn):
 
 
 @router.get(
-    "/tickets/{token}", response={200: TicketOut, 404: ErrorOut}, auth=None, summary="排队号进度"
+    "/tickets/{token}",
+    response={200: TicketOut, 404: ErrorOut, 422: ErrorOut},
+    auth=None,
+    summary="排队号进度",
 )
 def ticket_read(request: HttpRequest, token: Path[str, TOKEN]):
     return ticket_render(selectors.ticket_get_public(token=token))
 
 
-@router.get("/screen", response={200: ScreenOut, 404: ErrorOut}, auth=None, summary="叫号屏")
+@router.get(
+    "/screen", response={200: ScreenOut, 404: ErrorOut, 422: ErrorOut}, auth=None, summary="叫号屏"
+)
 def screen(request: HttpRequest, filters: Query[CentreQuery]):
     state = selectors.screen_state(centre=selectors.hall_centre(filters.centre or None))
     centre = state.pop("centre")
