@@ -453,11 +453,13 @@ def appointment_check_in(*, appointment: Appointment, via: str) -> Ticket:
     with transaction.atomic():
         locked = (
             Appointment.objects.select_for_update(of=("self",))
-            .select_related("slot__queue__centre", "applicant", "ticket")
+            .select_related("slot__queue__centre", "applicant")
             .get(pk=appointment.pk)
         )
-        if locked.status == AppointmentStatus.CHECKED_IN and locked.ticket is not None:
-            return locked.ticket
+        if locked.status == AppointmentStatus.CHECKED_IN and locked.ticket_id is not None:
+            # Read apart from the lock: a row joined to the locked one would be the version
+            # from before the wait, when a simultaneous first check-in had no ticket yet.
+            return Ticket.objects.select_related("queue").get(pk=locked.ticket_id)
         if locked.status != AppointmentStatus.BOOKED:
             raise HallConflict(
                 code="not_checkable",
