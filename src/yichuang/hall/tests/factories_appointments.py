@@ -19,9 +19,11 @@ NINE = dt.time(9, 0)
 TEN = dt.time(10, 0)
 
 
-def bookable_queue(*, centre: Centre | None = None, code: str = "A", capacity: int = 5) -> Queue:
+def bookable_queue(
+    *, centre: Centre | None = None, code: str = "A", capacity: int = 5, **overrides
+) -> Queue:
     return hall_factories.queue(
-        centre=centre or orgs_factories.centre(), code=code, slot_capacity=capacity
+        centre=centre or orgs_factories.centre(), code=code, slot_capacity=capacity, **overrides
     )
 
 
