@@ -28,6 +28,7 @@ COMMAND_ALIASES = {
     "sync-national-holidays": "sync_national_holidays",
     "verify-history": "verify_history",
     "sweep-cases": "sweep_cases",
+    "sweep-hall": "sweep_hall",
     "send-pending-reminders": "send_pending_reminders",
 }
 

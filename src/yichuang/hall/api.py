@@ -310,3 +310,9 @@ def reinsert(request: HttpRequest, window_id: WindowId, payload: MissedTicketIn)
         user=request.auth, window=_window(request, window_id), ticket_id=payload.ticket
     )
     return called_out(ticket)
+
+
+# Appointments (预约办事): their own module, mounted here.
+from yichuang.hall.api_appointments import router as appointments_router  # noqa: E402
+
+router.add_router("", appointments_router)
