@@ -9,4 +9,5 @@ app_name = "hall"
 
 urlpatterns = [
     path("hall/tickets/<str:token>/", views.ticket_page, name="ticket"),
+    path("hall/screen/", views.screen_page, name="screen"),
 ]
