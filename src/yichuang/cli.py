@@ -29,6 +29,7 @@ COMMAND_ALIASES = {
     "verify-history": "verify_history",
     "sweep-cases": "sweep_cases",
     "send-pending-reminders": "send_pending_reminders",
+    "kiosk-create": "kiosk_create",
 }
 
 
