@@ -110,7 +110,7 @@ def kiosk_pair(request: HttpRequest) -> HttpResponse:
         max_age=COOKIE_MAX_AGE,
         httponly=True,
         samesite="Lax",
-        secure=request.is_secure(),
+        secure=settings.SESSION_COOKIE_SECURE or request.is_secure(),
     )
     request.session.pop(SESSION_KEY, None)
     return response
@@ -213,7 +213,7 @@ def kiosk_ticket(request: HttpRequest, token: str) -> HttpResponse:
         "ticket": ticket,
         "ahead": ahead,
         "minutes": tickets.ticket_estimate_minutes(ticket=ticket, ahead=ahead),
-        "qr_svg": segno.make(url, error="m").svg_inline(scale=4, border=2),
+        "qr_svg": segno.make(url, error="m").svg_inline(omitsize=True, border=2),
         "url": url,
     }
     return _page(request, "ticket.html", context)
