@@ -30,6 +30,7 @@ COMMAND_ALIASES = {
     "sweep-cases": "sweep_cases",
     "sweep-hall": "sweep_hall",
     "send-pending-reminders": "send_pending_reminders",
+    "kiosk-create": "kiosk_create",
 }
 
 

@@ -3,24 +3,40 @@ the window's calling panel, appointments, assistance and home visits."""
 
 from django.urls import path
 
-from yichuang.hall import views
+from yichuang.hall.views import appointments, kiosk, screen, ticket
 
 app_name = "hall"
 
 urlpatterns = [
-    path("hall/tickets/<str:token>/", views.ticket_page, name="ticket"),
-    path("my/appointments/", views.my_appointments, name="my_appointments"),
-    path("my/appointments/book/", views.appointment_book, name="appointment_book"),
-    path("my/appointments/<str:code>/cancel/", views.appointment_cancel, name="appointment_cancel"),
+    path("hall/tickets/<str:token>/", ticket.ticket_page, name="ticket"),
+    path("my/appointments/", appointments.my_appointments, name="my_appointments"),
+    path("my/appointments/book/", appointments.appointment_book, name="appointment_book"),
+    path(
+        "my/appointments/<str:code>/cancel/",
+        appointments.appointment_cancel,
+        name="appointment_cancel",
+    ),
     path(
         "my/appointments/<str:code>/check-in/",
-        views.appointment_check_in,
+        appointments.appointment_check_in,
         name="appointment_check_in",
     ),
-    path("hall/appointments/", views.staff_appointments, name="staff_appointments"),
+    path("hall/appointments/", appointments.staff_appointments, name="staff_appointments"),
     path(
         "hall/appointments/<str:code>/check-in/",
-        views.staff_check_in,
+        appointments.staff_check_in,
         name="staff_appointment_check_in",
     ),
+    path("hall/screen/", screen.screen_page, name="screen"),
+    path("kiosk/", kiosk.kiosk_home, name="kiosk_home"),
+    path("kiosk/pair/", kiosk.kiosk_pair, name="kiosk_pair"),
+    path("kiosk/sign-in/", kiosk.kiosk_sign_in, name="kiosk_sign_in"),
+    path("kiosk/sign-out/", kiosk.kiosk_sign_out, name="kiosk_sign_out"),
+    path("kiosk/take/", kiosk.kiosk_take, name="kiosk_take"),
+    path("kiosk/tickets/<str:token>/", kiosk.kiosk_ticket, name="kiosk_ticket"),
+    path("kiosk/cases/", kiosk.kiosk_cases, name="kiosk_cases"),
+    path("kiosk/cases/<str:number>/", kiosk.kiosk_case, name="kiosk_case"),
+    path("kiosk/notices/", kiosk.kiosk_notices, name="kiosk_notices"),
+    path("kiosk/notices/<int:pk>/", kiosk.kiosk_notice, name="kiosk_notice"),
+    path("kiosk/notices/<int:pk>/pdf/", kiosk.kiosk_notice_pdf, name="kiosk_notice_pdf"),
 ]
