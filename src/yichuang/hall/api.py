@@ -300,3 +300,11 @@ def reinsert(request: HttpRequest, window_id: WindowId, payload: MissedTicketIn)
         user=request.auth, window=_window(request, window_id), ticket_id=payload.ticket
     )
     return called_out(ticket)
+
+
+# -- assisted handling and home visits (own modules) -------------------------------------
+from yichuang.hall.api_assistance import router as assistance_router  # noqa: E402
+from yichuang.hall.api_home_visits import router as home_visits_router  # noqa: E402
+
+router.add_router("", assistance_router)
+router.add_router("", home_visits_router)
