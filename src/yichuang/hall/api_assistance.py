@@ -180,7 +180,9 @@ def assisted_case_open(request: HttpRequest, assignment_id: AssignmentId, payloa
     row = assistance.assignment_get_for(user=request.auth, pk=assignment_id)
     version = ServiceItemVersion.objects.filter(pk=payload.item_version_id).first()
     if version is None:
-        raise HallNotFound(code="item_not_found", message=_("没有这个事项"), field="item_version_id")
+        raise HallNotFound(
+            code="item_not_found", message=_("没有这个事项"), field="item_version_id"
+        )
     case = assistance.assisted_case_open(
         user=request.auth, assignment=row, item_version=version, form_data=payload.form_data
     )

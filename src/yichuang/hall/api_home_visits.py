@@ -214,15 +214,15 @@ def visit_cancel(request: HttpRequest, visit_id: VisitId, payload: CancelIn):
     return visit_out(request, visit)
 
 
-@router.post(
-    "/home-visits/{visit_id}/record", response={201: RecordOut, **ERRORS}, auth=API_AUTH
-)
+@router.post("/home-visits/{visit_id}/record", response={201: RecordOut, **ERRORS}, auth=API_AUTH)
 def visit_record(request: HttpRequest, visit_id: VisitId, payload: RecordIn):
     """上门人员记录上门情况并创建办件（渠道：上门服务）。"""
     visit = home_visits.home_visit_get_for(user=request.auth, pk=visit_id)
     version = ServiceItemVersion.objects.filter(pk=payload.item_version_id).first()
     if version is None:
-        raise HallNotFound(code="item_not_found", message=_("没有这个事项"), field="item_version_id")
+        raise HallNotFound(
+            code="item_not_found", message=_("没有这个事项"), field="item_version_id"
+        )
     case = home_visits.home_visit_record(
         user=request.auth,
         visit=visit,
@@ -232,5 +232,6 @@ def visit_record(request: HttpRequest, visit_id: VisitId, payload: RecordIn):
     )
     visit = home_visits.home_visit_get_for(user=request.auth, pk=visit_id)
     return Status(
-        201, {"visit": visit_out(request, visit), "case_number": case.number, "channel": case.channel}
+        201,
+        {"visit": visit_out(request, visit), "case_number": case.number, "channel": case.channel},
     )

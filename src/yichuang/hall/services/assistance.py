@@ -122,9 +122,7 @@ def assignment_create(
         or not helper.is_active
         or Role.HELPER not in helper.role_set()
     ):
-        raise HallError(
-            code="not_a_helper", message=_("请选择本中心的帮办代办员"), field="helper"
-        )
+        raise HallError(code="not_a_helper", message=_("请选择本中心的帮办代办员"), field="helper")
     if case is not None:
         if case.centre_id != member.centre_id:
             raise HallNotFound(code="case_not_found", message=_("未找到该办件"))

@@ -122,9 +122,7 @@ def _requester_centre(*, user: Any, applicant: Applicant, centre: Centre | None)
     member = staff_for_user(user)
     if member is not None:
         if not member.role_set() & RECORDER_ROLES:
-            raise HallForbidden(
-                code="not_allowed", message=_("您没有登记上门服务申请的权限")
-            )
+            raise HallForbidden(code="not_allowed", message=_("您没有登记上门服务申请的权限"))
         return member.centre
     person = getattr(user, "applicant", None) if user.is_authenticated else None
     if person is None or person.pk != applicant.pk:
@@ -181,9 +179,7 @@ def home_visit_request(
     with transaction.atomic():
         Applicant.objects.select_for_update().get(pk=applicant.pk)
         if HomeVisit.objects.filter(applicant=applicant, status__in=OPEN).exists():
-            raise HallConflict(
-                code="home_visit_open", message=_("您已有一个待办理的上门服务申请")
-            )
+            raise HallConflict(code="home_visit_open", message=_("您已有一个待办理的上门服务申请"))
         return HomeVisit.objects.create(
             centre=centre,
             applicant=applicant,
@@ -294,7 +290,9 @@ def home_visit_record(
                 code="not_scheduled_staff", message=_("只有安排的上门人员可以记录上门情况")
             )
         if locked.status != HomeVisitStatus.SCHEDULED:
-            raise HallConflict(code="home_visit_not_scheduled", message=_("该上门服务不在待上门状态"))
+            raise HallConflict(
+                code="home_visit_not_scheduled", message=_("该上门服务不在待上门状态")
+            )
         case = case_open(
             user=user,
             item_version=item_version,

@@ -59,7 +59,9 @@ def enterprise():
 
 
 def assigned(admin, helper, applicant, **kwargs) -> Assignment:
-    return assistance.assignment_create(user=admin.user, helper=helper, applicant=applicant, **kwargs)
+    return assistance.assignment_create(
+        user=admin.user, helper=helper, applicant=applicant, **kwargs
+    )
 
 
 def authorised(admin, helper, applicant) -> Assignment:
@@ -73,7 +75,12 @@ def authorised(admin, helper, applicant) -> Assignment:
 def test_a_centre_admin_assigns_a_helper_to_an_enterprise(admin, helper, enterprise):
     row = assigned(admin, helper, enterprise, note="企业开办帮办")
 
-    assert (row.centre, row.helper, row.applicant, row.case) == (admin.centre, helper, enterprise, None)
+    assert (row.centre, row.helper, row.applicant, row.case) == (
+        admin.centre,
+        helper,
+        enterprise,
+        None,
+    )
     assert row.status == AssignmentStatus.ACTIVE
     assert row.assigned_by == admin
     assert row.authorised_at is None
@@ -202,7 +209,11 @@ def test_the_helper_opens_an_assisted_case_as_agent_with_power_of_attorney(
     case = assistance.assisted_case_open(user=helper.user, assignment=row, item_version=version)
 
     assert case.channel == Channel.ASSISTED
-    assert (case.applicant, case.agent_name, case.power_of_attorney) == (enterprise, "帮办员小李", True)
+    assert (case.applicant, case.agent_name, case.power_of_attorney) == (
+        enterprise,
+        "帮办员小李",
+        True,
+    )
     assert case.opened_by == helper.user
     assert list(assistance.assignment_cases(row)) == [case]
     linked = Assignment.objects.get(case=case)

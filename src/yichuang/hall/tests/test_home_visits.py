@@ -155,7 +155,9 @@ def test_a_centre_admin_schedules_staff_on_a_working_day(elder, centre, admin, o
     visit = requested(elder, centre)
     when = at(WORKDAY + dt.timedelta(days=1), 14)
 
-    visit = home_visits.home_visit_schedule(user=admin.user, visit=visit, staff=[officer], when=when)
+    visit = home_visits.home_visit_schedule(
+        user=admin.user, visit=visit, staff=[officer], when=when
+    )
 
     assert (visit.status, visit.scheduled_for) == (HomeVisitStatus.SCHEDULED, when)
     assert list(visit.staff.all()) == [officer]
@@ -183,7 +185,9 @@ def test_an_ordinary_weekend_and_the_past_are_refused(elder, centre, admin, offi
 
     for when, code in ((at(saturday, 9), "not_a_workday"), (at(WORKDAY, 9), "when_past")):
         with pytest.raises(DomainError) as raised:
-            home_visits.home_visit_schedule(user=admin.user, visit=visit, staff=[officer], when=when)
+            home_visits.home_visit_schedule(
+                user=admin.user, visit=visit, staff=[officer], when=when
+            )
         assert raised.value.code == code
     visit.refresh_from_db()
     assert visit.status == HomeVisitStatus.REQUESTED
@@ -320,13 +324,13 @@ def test_a_failure_after_the_case_row_is_written_rolls_the_case_back(
     assert not Case.objects.exists()
 
 
-def test_a_scheduled_member_without_a_case_role_cannot_open_the_case(
-    elder, centre, admin, version
-):
+def test_a_scheduled_member_without_a_case_role_cannot_open_the_case(elder, centre, admin, version):
     visit = scheduled(elder, centre, admin, [admin])
 
     with pytest.raises(DomainError):
-        home_visits.home_visit_record(user=admin.user, visit=visit, record="记录", item_version=version)
+        home_visits.home_visit_record(
+            user=admin.user, visit=visit, record="记录", item_version=version
+        )
 
     visit.refresh_from_db()
     assert visit.status == HomeVisitStatus.SCHEDULED
@@ -336,9 +340,7 @@ def test_a_scheduled_member_without_a_case_role_cannot_open_the_case(
 # -- who sees what -----------------------------------------------------------------------
 
 
-def test_the_applicant_sees_their_own_visits_and_staff_their_centres(
-    elder, centre, admin, officer
-):
+def test_the_applicant_sees_their_own_visits_and_staff_their_centres(elder, centre, admin, officer):
     mine = requested(elder, centre)
     stranger = case_factories.applicant(with_user=True)
     elsewhere = orgs_factories.staff(roles=(Role.CENTRE_ADMIN,))
