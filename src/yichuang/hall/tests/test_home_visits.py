@@ -292,11 +292,13 @@ def test_a_failed_case_opening_leaves_the_visit_scheduled_and_no_case(
     visit = scheduled(elder, centre, admin, [officer])
     failure = CaseError(code="boom", message="开件失败")
 
-    with mock.patch("yichuang.hall.services.home_visits.case_open", side_effect=failure):
-        with pytest.raises(CaseError):
-            home_visits.home_visit_record(
-                user=officer.user, visit=visit, record="记录", item_version=version
-            )
+    with (
+        mock.patch("yichuang.hall.services.home_visits.case_open", side_effect=failure),
+        pytest.raises(CaseError),
+    ):
+        home_visits.home_visit_record(
+            user=officer.user, visit=visit, record="记录", item_version=version
+        )
 
     visit.refresh_from_db()
     assert (visit.status, visit.case, visit.visited_at, visit.record) == (
@@ -313,11 +315,13 @@ def test_a_failure_after_the_case_row_is_written_rolls_the_case_back(
 ):
     visit = scheduled(elder, centre, admin, [officer])
 
-    with mock.patch.object(HomeVisit, "save", side_effect=RuntimeError("disk full")):
-        with pytest.raises(RuntimeError):
-            home_visits.home_visit_record(
-                user=officer.user, visit=visit, record="记录", item_version=version
-            )
+    with (
+        mock.patch.object(HomeVisit, "save", side_effect=RuntimeError("disk full")),
+        pytest.raises(RuntimeError),
+    ):
+        home_visits.home_visit_record(
+            user=officer.user, visit=visit, record="记录", item_version=version
+        )
 
     visit.refresh_from_db()
     assert visit.status == HomeVisitStatus.SCHEDULED
