@@ -316,3 +316,10 @@ def reinsert(request: HttpRequest, window_id: WindowId, payload: MissedTicketIn)
 from yichuang.hall.api_appointments import router as appointments_router  # noqa: E402
 
 router.add_router("", appointments_router)
+
+# -- assisted handling and home visits (own modules) -------------------------------------
+from yichuang.hall.api_assistance import router as assistance_router  # noqa: E402
+from yichuang.hall.api_home_visits import router as home_visits_router  # noqa: E402
+
+router.add_router("", assistance_router)
+router.add_router("", home_visits_router)

@@ -3,7 +3,7 @@ the window's calling panel, appointments, assistance and home visits."""
 
 from django.urls import path
 
-from yichuang.hall.views import appointments, kiosk, screen, ticket
+from yichuang.hall.views import appointments, assistance, home_visits, kiosk, screen, ticket
 
 app_name = "hall"
 
@@ -39,4 +39,38 @@ urlpatterns = [
     path("kiosk/notices/", kiosk.kiosk_notices, name="kiosk_notices"),
     path("kiosk/notices/<int:pk>/", kiosk.kiosk_notice, name="kiosk_notice"),
     path("kiosk/notices/<int:pk>/pdf/", kiosk.kiosk_notice_pdf, name="kiosk_notice_pdf"),
+    # Assisted handling (帮办代办)
+    path("helper/", assistance.helper_page, name="helper"),
+    path(
+        "helper/assignments/<int:pk>/authorise/",
+        assistance.helper_authorise,
+        name="helper_authorise",
+    ),
+    path("helper/assignments/<int:pk>/open/", assistance.helper_case_open, name="helper_open"),
+    path("hall/assignments/", assistance.assignments_page, name="assignments"),
+    path("hall/assignments/<int:pk>/end/", assistance.assignment_end, name="assignment_end"),
+    # Home visits (上门服务)
+    path("my/home-visits/", home_visits.my_home_visits, name="my_home_visits"),
+    path(
+        "my/home-visits/<int:pk>/cancel/",
+        home_visits.my_home_visit_cancel,
+        name="my_home_visit_cancel",
+    ),
+    path("hall/home-visits/", home_visits.centre_home_visits, name="home_visits"),
+    path(
+        "hall/home-visits/<int:pk>/schedule/",
+        home_visits.home_visit_schedule,
+        name="home_visit_schedule",
+    ),
+    path(
+        "hall/home-visits/<int:pk>/cancel/",
+        home_visits.home_visit_cancel,
+        name="home_visit_cancel",
+    ),
+    path("hall/my-visits/", home_visits.my_visits, name="my_visits"),
+    path(
+        "hall/my-visits/<int:pk>/record/",
+        home_visits.home_visit_record,
+        name="home_visit_record",
+    ),
 ]
