@@ -216,6 +216,7 @@ class TicketCase(models.Model):
 
 class TicketEventKind(models.TextChoices):
     TAKEN = "taken", _("取号")
+    CHECKED_IN = "checked_in", _("预约签到")
     CALLED = "called", _("叫号")
     RECALLED = "recalled", _("重呼")
     MISSED = "missed", _("过号")

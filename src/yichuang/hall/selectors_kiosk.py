@@ -78,3 +78,30 @@ def kiosk_demo_persons(*, centre: Centre, limit: int = DEMO_PERSONS) -> list[App
     persons = Applicant.objects.filter(kind=ApplicantKind.NATURAL_PERSON).order_by("pk")
     of_centre = list(persons.filter(cases__centre=centre).distinct()[:limit])
     return of_centre or list(persons[:limit])
+
+
+def kiosk_appointments_today(*, session: KioskSession) -> list:
+    """The signed-in person's appointments of today at this kiosk's centre (预约签到)."""
+    from yichuang.common import clock
+    from yichuang.hall.models import Appointment, AppointmentStatus
+
+    return list(
+        Appointment.objects.filter(
+            applicant_id=session.applicant_id,
+            day=clock.today(),
+            slot__queue__centre_id=session.kiosk.centre_id,
+            status__in=[AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN],
+        )
+        .select_related("slot__queue", "ticket")
+        .order_by("slot__starts")
+    )
+
+
+def kiosk_appointment_get(*, session: KioskSession, code: str):
+    """One of the person's appointments of today here; anything else is not found."""
+    from yichuang.hall.selectors_appointments import appointment_not_found
+
+    for appointment in kiosk_appointments_today(session=session):
+        if appointment.code == code:
+            return appointment
+    raise appointment_not_found()

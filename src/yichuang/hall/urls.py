@@ -33,6 +33,7 @@ urlpatterns = [
     path("kiosk/sign-in/", kiosk.kiosk_sign_in, name="kiosk_sign_in"),
     path("kiosk/sign-out/", kiosk.kiosk_sign_out, name="kiosk_sign_out"),
     path("kiosk/take/", kiosk.kiosk_take, name="kiosk_take"),
+    path("kiosk/appointments/<str:code>/check-in/", kiosk.kiosk_check_in, name="kiosk_check_in"),
     path("kiosk/tickets/<str:token>/", kiosk.kiosk_ticket, name="kiosk_ticket"),
     path("kiosk/cases/", kiosk.kiosk_cases, name="kiosk_cases"),
     path("kiosk/cases/<str:number>/", kiosk.kiosk_case, name="kiosk_case"),

@@ -49,8 +49,10 @@ from yichuang.hall.models import (
     Queue,
     TakenVia,
     Ticket,
+    TicketEventKind,
+    TicketStatus,
 )
-from yichuang.hall.services.tickets import ticket_take
+from yichuang.hall.services.tickets import ticket_event_record, ticket_take
 from yichuang.identity.models import Applicant
 from yichuang.workdays.selectors import calendar_get
 
@@ -439,6 +441,30 @@ def appointment_can_check_in(appointment: Appointment, *, now: dt.datetime | Non
     ) <= now <= slot_end(appointment.slot)
 
 
+def _waiting_ticket_promoted(*, appointment: Appointment) -> Ticket | None:
+    """The person already waits in the slot's queue with a ticket taken today: that ticket
+    moves to the priority lane (keeping its number and place in time) instead of a second."""
+    ticket = (
+        Ticket.objects.select_for_update()
+        .filter(
+            queue=appointment.slot.queue,
+            day=clock.today(),
+            applicant=appointment.applicant,
+            status=TicketStatus.WAITING,
+        )
+        .first()
+    )
+    if ticket is None:
+        return None
+    if ticket.rank != 0:
+        ticket.priority, ticket.rank = Priority.APPOINTMENT, 0
+        ticket.save(update_fields=["priority", "rank"])
+    ticket_event_record(
+        ticket=ticket, kind=TicketEventKind.CHECKED_IN, data={"appointment": appointment.code}
+    )
+    return ticket
+
+
 def appointment_check_in(*, appointment: Appointment, via: str) -> Ticket:
     """Check in for the appointment: a priority ticket in the slot's queue, linked to it.
 
@@ -478,7 +504,7 @@ def appointment_check_in(*, appointment: Appointment, via: str) -> Ticket:
                 code="check_in_closed", message=_("预约时段已结束，不能签到，请现场取号")
             )
         queue = locked.slot.queue
-        ticket = ticket_take(
+        ticket = _waiting_ticket_promoted(appointment=locked) or ticket_take(
             centre=queue.centre,
             queue_code=queue.code,
             via=TakenVia.APPOINTMENT,

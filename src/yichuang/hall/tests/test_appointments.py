@@ -333,6 +333,24 @@ def test_the_appointment_ticket_is_called_before_earlier_normal_tickets():
     assert tickets_ahead(normal) == 1
 
 
+def test_checking_in_while_already_waiting_moves_that_ticket_to_the_priority_lane():
+    booked = _booked_for_ten()
+    queue = booked.slot.queue
+
+    with clock.frozen(at(NEXT_DAY, 9, 35)):
+        own = ticket_take(
+            centre=queue.centre, queue_code="A", via=TakenVia.KIOSK, applicant=booked.applicant
+        )
+        ticket_take(centre=queue.centre, queue_code="A", via=TakenVia.KIOSK)
+    with clock.frozen(at(NEXT_DAY, 9, 45)):
+        checked_in = service.appointment_check_in(appointment=booked, via="kiosk")
+
+    assert checked_in.pk == own.pk
+    assert (checked_in.number, checked_in.priority, checked_in.rank) == ("A001", "appointment", 0)
+    assert Ticket.objects.count() == 2
+    assert checked_in.events.last().kind == "checked_in"
+
+
 def test_a_second_check_in_returns_the_same_ticket():
     booked = _booked_for_ten()
 

@@ -446,8 +446,40 @@ def test_signed_out_the_cases_are_gone(signed_in, cases):
     assert cases["mine"].number not in signed_in.get("/kiosk/").content.decode()
 
 
-def test_the_home_has_the_place_of_the_appointment_check_in(signed_in):
-    page = signed_in.get("/kiosk/").content.decode()
+# -- appointment check-in ------------------------------------------------------------------
 
-    assert 'id="kiosk-appointment-checkin"' in page
-    assert "预约签到" in page
+
+def _appointment_at_ten(centre, person):
+    from yichuang.hall.tests.factories_appointments import TEN, appointment
+
+    queue = centre.queues.get(code="A")
+    queue.slot_capacity = 5
+    queue.save()
+    return appointment(queue=queue, applicant=person, day=clock.today(), starts=TEN)
+
+
+def test_todays_appointment_checks_in_at_the_kiosk_for_a_priority_ticket(centre, signed_in, person):
+    booked = _appointment_at_ten(centre, person)
+
+    home = signed_in.get("/kiosk/").content.decode()
+    response = signed_in.post(f"/kiosk/appointments/{booked.code}/check-in/")
+    booked.refresh_from_db()
+
+    assert f'data-appointment="{booked.code}"' in home
+    assert response.status_code == 302
+    assert (booked.status, booked.ticket.priority, booked.ticket.rank) == (
+        "checked_in",
+        "appointment",
+        0,
+    )
+    assert response["Location"] == f"/kiosk/tickets/{booked.ticket.public_token}/"
+
+
+def test_someone_elses_appointment_does_not_check_in_at_the_kiosk(centre, signed_in):
+    other = _appointment_at_ten(centre, case_factories.applicant())
+
+    response = signed_in.post(f"/kiosk/appointments/{other.code}/check-in/")
+    other.refresh_from_db()
+
+    assert response.status_code == 404
+    assert other.status == "booked"

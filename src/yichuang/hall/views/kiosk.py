@@ -26,9 +26,10 @@ from yichuang.common import clock
 from yichuang.common.errors import DomainError
 from yichuang.common.masking import mask_id_number
 from yichuang.hall import selectors, selectors_kiosk
-from yichuang.hall.models import PRIORITY_CLAIMABLE, Kiosk, Priority
+from yichuang.hall.models import PRIORITY_CLAIMABLE, Kiosk, Priority, TakenVia
 from yichuang.hall.services import kiosk as kiosk_services
 from yichuang.hall.services import tickets
+from yichuang.hall.services.appointments import appointment_can_check_in, appointment_check_in
 from yichuang.web import case_display
 
 COOKIE = "yichuang_kiosk"
@@ -141,7 +142,28 @@ def kiosk_home(request: HttpRequest) -> HttpResponse:
     except DomainError:
         request.session.pop(SESSION_KEY, None)
         return redirect(reverse("hall:kiosk_home") + "?ended=1")
-    return _page(request, "home.html", {"session": session, "person": session.applicant})
+    appointments = selectors_kiosk.kiosk_appointments_today(session=session)
+    context = {
+        "session": session,
+        "person": session.applicant,
+        "appointments": [(a, appointment_can_check_in(a)) for a in appointments],
+        "checkin_early": settings.YICHUANG["APPOINTMENT_CHECKIN_EARLY_MINUTES"],
+    }
+    return _page(request, "home.html", context)
+
+
+@require_POST
+@signed_in
+def kiosk_check_in(request: HttpRequest, code: str) -> HttpResponse:
+    """预约签到: today's appointment of the person gives a priority ticket."""
+    try:
+        appointment = selectors_kiosk.kiosk_appointment_get(
+            session=request.kiosk_session, code=code
+        )
+        ticket = appointment_check_in(appointment=appointment, via=TakenVia.KIOSK)
+    except DomainError as error:
+        return _page(request, "not_found.html", {"message": error.message}, status=error.status)
+    return redirect("hall:kiosk_ticket", token=ticket.public_token)
 
 
 @require_POST
