@@ -300,3 +300,8 @@ def reinsert(request: HttpRequest, window_id: WindowId, payload: MissedTicketIn)
         user=request.auth, window=_window(request, window_id), ticket_id=payload.ticket
     )
     return called_out(ticket)
+
+
+from yichuang.hall.api_figures import router as figures_router  # noqa: E402
+
+router.add_router("", figures_router)

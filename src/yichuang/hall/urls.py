@@ -9,4 +9,6 @@ app_name = "hall"
 
 urlpatterns = [
     path("hall/tickets/<str:token>/", views.ticket_page, name="ticket"),
+    path("hall/figures/", views.figures_page, name="figures"),
+    path("hall/figures/export.xlsx", views.figures_export, name="figures_export"),
 ]
