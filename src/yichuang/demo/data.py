@@ -33,6 +33,8 @@ DEMO_PASSWORD = "yichuang-demo-2026"
 SITE_URL = "http://127.0.0.1:8000"
 ADMIN_PATH = "/admin/"
 API_DOCS_PATH = "/api/docs"
+HALL_SCREEN_PATH = "/hall/screen/"
+HALL_FIGURES_PATH = "/hall/figures/"
 
 COUNTY = "balinzuoqi"  # the code of the county centre, where the catalogue lives
 LEVEL_DIGIT = "4"  # county, see the module docstring
@@ -275,6 +277,14 @@ DEMO_ACCOUNTS: tuple[AccountSpec, ...] = (
             COMPREHENSIVE_WINDOWS, ("赵雅琴", "孙志强", "周晓燕", "吴海龙", "郑丽娜"), strict=True
         )
     ),
+    # Officers of the specialist and result windows the hall's queues B, C, E and F call to
+    # (`windowN` serves window N, as window1 … window5 serve the comprehensive windows).
+    *(
+        AccountSpec(
+            f"window{n}", name, (Role.WINDOW_OFFICER,), COUNTY, employee_number=f"BZ1{n:02d}"
+        )
+        for n, name in ((7, "包海英"), (8, "李振华"), (9, "敖日格乐"), (WINDOW_RESULT, "刘晓红"))
+    ),
     AccountSpec("helper1", "褚慧敏", (Role.HELPER,), COUNTY, employee_number="BZ201"),
     *(
         AccountSpec(
@@ -296,6 +306,30 @@ DEMO_ACCOUNTS: tuple[AccountSpec, ...] = (
     AccountSpec(
         "helper_shangjinglu", "田秀英", (Role.HELPER,), "shangjinglu", employee_number="SJ201"
     ),
+)
+
+
+# --- the hall's queues (county centre) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    code: str  # the ticket letter
+    name: str
+    windows: tuple[int, ...]  # window numbers of the county centre
+    service_minutes: int
+    slot_capacity: int  # per appointment slot; 0: no appointments
+    description: str = ""
+
+
+QUEUES: tuple[QueueSpec, ...] = (
+    QueueSpec("A", "综合受理", COMPREHENSIVE_WINDOWS, 12, 4, "无差别综合受理：各类事项一窗受理"),
+    QueueSpec("B", "不动产登记", (9,), 20, 3, "不动产登记、交易与税费一窗办理"),
+    QueueSpec("C", "税务", (7,), 10, 3, "涉税事项、发票领用、社保费缴纳"),
+    # 人社、医保 have no window of their own: two comprehensive windows serve them.
+    QueueSpec("D", "社保医保", (4, 5), 8, 3, "社会保险、医疗保障业务"),
+    QueueSpec("E", "公安户政/出入境", (8,), 10, 2, "户籍、居民身份证、出入境证件"),
+    QueueSpec("F", "出件", (WINDOW_RESULT,), 3, 0, "领取证照和办理结果"),
 )
 
 

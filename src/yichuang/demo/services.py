@@ -32,6 +32,8 @@ from yichuang.catalog.models import (
 from yichuang.common.errors import DomainError
 from yichuang.demo import data
 from yichuang.demo.items import ITEMS, ItemSpec
+from yichuang.hall.models import Queue
+from yichuang.hall.services import queues as queue_services
 from yichuang.identity import services as identity_services
 from yichuang.identity.models import Applicant, User
 from yichuang.orgs import services as orgs_services
@@ -84,6 +86,7 @@ def demo_seed(*, reset_passwords: bool = False) -> SeedReport:
             report=report,
         )
         _bundles_apply(centre=county, items=items, report=report)
+        _queues_apply(centre=county, windows=windows[data.COUNTY], report=report)
     return report
 
 
@@ -578,3 +581,30 @@ def _bundles_apply(*, centre: Centre, items: dict[str, ServiceItem], report: See
             )
             outcome = "updated" if outcome == "unchanged" else outcome
         report.add("bundle", outcome)
+
+
+# --- the hall's queues -------------------------------------------------------------------
+
+
+def _queues_apply(*, centre: Centre, windows: dict[int, Window], report: SeedReport) -> None:
+    for order, spec in enumerate(data.QUEUES, start=1):
+        wanted = [windows[n] for n in spec.windows]
+        values = {
+            "name": spec.name,
+            "description": spec.description,
+            "service_minutes": spec.service_minutes,
+            "slot_capacity": spec.slot_capacity,
+            "sort_order": order,
+            "is_active": True,
+        }
+        queue = Queue.objects.filter(centre=centre, code=spec.code).first()
+        if queue is None:
+            queue_services.queue_create(centre=centre, code=spec.code, windows=wanted, **values)
+            report.add("queue", "created")
+        elif _differs(queue, values) or {w.pk for w in queue.windows.all()} != {
+            w.pk for w in wanted
+        }:
+            queue_services.queue_update(queue=queue, code=spec.code, windows=wanted, **values)
+            report.add("queue", "updated")
+        else:
+            report.add("queue", "unchanged")

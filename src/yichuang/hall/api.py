@@ -323,3 +323,7 @@ from yichuang.hall.api_home_visits import router as home_visits_router  # noqa: 
 
 router.add_router("", assistance_router)
 router.add_router("", home_visits_router)
+
+from yichuang.hall.api_figures import router as figures_router  # noqa: E402
+
+router.add_router("", figures_router)

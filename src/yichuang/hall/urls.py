@@ -3,7 +3,15 @@ the window's calling panel, appointments, assistance and home visits."""
 
 from django.urls import path
 
-from yichuang.hall.views import appointments, assistance, home_visits, kiosk, screen, ticket
+from yichuang.hall.views import (
+    appointments,
+    assistance,
+    figures,
+    home_visits,
+    kiosk,
+    screen,
+    ticket,
+)
 
 app_name = "hall"
 
@@ -28,6 +36,8 @@ urlpatterns = [
         name="staff_appointment_check_in",
     ),
     path("hall/screen/", screen.screen_page, name="screen"),
+    path("hall/figures/", figures.figures_page, name="figures"),
+    path("hall/figures/export.xlsx", figures.figures_export, name="figures_export"),
     path("kiosk/", kiosk.kiosk_home, name="kiosk_home"),
     path("kiosk/pair/", kiosk.kiosk_pair, name="kiosk_pair"),
     path("kiosk/sign-in/", kiosk.kiosk_sign_in, name="kiosk_sign_in"),

@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_centre_admin_group(sender, using="default", **kwargs) -> None:
-    """After `migrate`, give the centre admins' group every orgs/catalogue/calendar permission."""
-    if sender.label not in {"orgs", "catalog", "workdays"}:
+    """After `migrate`, give the centre admins' group every permission of its apps."""
+    from yichuang.orgs.services import CENTRE_ADMIN_APPS, centre_admin_group_sync
+
+    if sender.label not in CENTRE_ADMIN_APPS:
         return
-    from yichuang.orgs.services import centre_admin_group_sync
 
     centre_admin_group_sync()
 

@@ -38,7 +38,7 @@ from yichuang.orgs.selectors import forget_staff_cache
 
 CENTRE_ADMIN_GROUP = "中心管理员"
 # Apps whose every model a centre admin configures (rows limited to their subtree by the admin).
-CENTRE_ADMIN_APPS = ("orgs", "catalog", "workdays")
+CENTRE_ADMIN_APPS = ("orgs", "catalog", "workdays", "hall")
 
 
 def centre_admin_group_sync() -> Group:

@@ -42,7 +42,7 @@ def seed(*args: str) -> str:
 
 def row_counts() -> dict[str, int]:
     """Rows per model of every yichuang app and the auth tables."""
-    labels = {"identity", "orgs", "catalog", "auth"}
+    labels = {"identity", "orgs", "catalog", "auth", "hall"}
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()

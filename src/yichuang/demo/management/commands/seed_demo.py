@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from yichuang.common.errors import DomainError
 from yichuang.demo import data
 from yichuang.demo.cases import demo_cases_seed
+from yichuang.demo.hall import demo_hall_seed
 from yichuang.demo.services import demo_seed
 
 KIND_LABELS = {
@@ -26,6 +27,7 @@ KIND_LABELS = {
     "applicant": "申请人",
     "item": "政务服务事项",
     "bundle": "一件事",
+    "queue": "排队队列",
 }
 
 
@@ -65,7 +67,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--without-cases",
             action="store_true",
-            help="只加载中心、部门、账号和事项，不生成演示办件",
+            help="只加载中心、部门、账号、事项和排队队列，不生成演示办件和今天的排队号",
         )
         parser.add_argument(
             "--logins-markdown",
@@ -88,6 +90,7 @@ class Command(BaseCommand):
         try:
             report = demo_seed(reset_passwords=options["reset_passwords"])
             cases_made = 0 if options["without_cases"] else demo_cases_seed()
+            tickets_made = 0 if options["without_cases"] else demo_hall_seed()
         except DomainError as error:
             raise CommandError(_format_error(error)) from error
         elapsed = time.monotonic() - started
@@ -100,14 +103,18 @@ class Command(BaseCommand):
             summary.append(
                 f"  {label}：新建 {c['created']}，更新 {c['updated']}，未变 {c['unchanged']}"
             )
-        state = "演示数据已加载" if report.changed or cases_made else "演示数据已是最新，无需改动"
+        changed = report.changed or cases_made or tickets_made
+        state = "演示数据已加载" if changed else "演示数据已是最新，无需改动"
         self.stdout.write(self.style.SUCCESS(f"{state}（用时 {elapsed:.1f} 秒）"))
         summary.append(f"  演示办件：新建 {cases_made}（覆盖办件的每一种状态）")
+        summary.append(f"  今天的排队号：新建 {tickets_made}（上午已办结的和正在等候的）")
         self.stdout.write("\n".join(summary))
         self.stdout.write("")
         self.stdout.write(f"服务中心首页：{data.SITE_URL}")
         self.stdout.write(f"管理后台：    {data.SITE_URL}{data.ADMIN_PATH}")
         self.stdout.write(f"接口文档：    {data.SITE_URL}{data.API_DOCS_PATH}")
+        self.stdout.write(f"叫号屏：      {data.SITE_URL}{data.HALL_SCREEN_PATH}")
+        self.stdout.write(f"大厅统计：    {data.SITE_URL}{data.HALL_FIGURES_PATH}")
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {data.DEMO_PASSWORD}，仅用于演示环境）：")
         self.stdout.write(
