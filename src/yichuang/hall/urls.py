@@ -6,10 +6,12 @@ from django.urls import path
 from yichuang.hall.views import (
     appointments,
     assistance,
+    calling,
     figures,
     home_visits,
     kiosk,
     screen,
+    take,
     ticket,
 )
 
@@ -17,6 +19,15 @@ app_name = "hall"
 
 urlpatterns = [
     path("hall/tickets/<str:token>/", ticket.ticket_page, name="ticket"),
+    path("hall/tickets/<str:token>/cancel/", ticket.ticket_cancel_page, name="ticket_cancel"),
+    path("hall/take/", take.take_page, name="take"),
+    path("desk/hall/", calling.calling_panel, name="calling_panel"),
+    path("desk/hall/sign-in/", calling.calling_sign_in, name="calling_sign_in"),
+    path(
+        "desk/hall/windows/<int:window_id>/<slug:action>/",
+        calling.calling_action,
+        name="calling_action",
+    ),
     path("my/appointments/", appointments.my_appointments, name="my_appointments"),
     path("my/appointments/book/", appointments.appointment_book, name="appointment_book"),
     path(

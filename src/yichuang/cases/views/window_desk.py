@@ -55,6 +55,7 @@ from yichuang.catalog import selectors as catalog_selectors
 from yichuang.catalog.models import Material, MaterialSource, ServiceItemVersion
 from yichuang.common import clock
 from yichuang.common.errors import DomainError
+from yichuang.hall.views import calling as hall_calling
 from yichuang.identity.access import id_number_for, phone_for
 from yichuang.identity.models import ApplicantKind
 from yichuang.identity.services import applicant_get_or_create
@@ -98,6 +99,8 @@ def _desk_context(request: HttpRequest, member: Staff, open_form: OpenCaseForm) 
         "today_cases": visible.filter(submitted_at__date=clock.today()).order_by("-submitted_at"),
         "waiting_cases": visible.filter(status__in=WAITING).order_by("submitted_at", "id"),
         "result_cases": visible.filter(status__in=DECIDED).order_by("updated_at", "id"),
+        # The hall's calling panel and the ticket a case is opened for (开办件).
+        **hall_calling.desk_context(request),
     }
 
 
@@ -119,6 +122,7 @@ def _int_or_none(value: Any) -> int | None:
 def desk(request: HttpRequest) -> HttpResponse:
     member = staff_member(request, roles=DESK_ROLES)
     initial = {"item_version": _int_or_none(request.GET.get("item"))}
+    initial.update(hall_calling.open_form_initial(hall_calling.desk_ticket(request)))
     form = OpenCaseForm(initial=initial, versions=offered_versions(member))
     context = _desk_context(request, member, form)
     if request.htmx and request.htmx.target == "item-results":
@@ -136,6 +140,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 case = _open(request, member, data)
+                hall_calling.case_link_from_desk(request, case)
         except DomainError as error:
             raise_http(error)
             error_to_form(form, error)

@@ -261,3 +261,17 @@ def anonymous_take_check(*, client: str) -> None:
         raise HallThrottled(
             code="too_many_tickets", message=_("取号过于频繁，请稍后再试或到大厅自助终端取号")
         )
+
+
+def ticket_cancel(*, ticket: Ticket) -> Ticket:
+    """The holder gives up a waiting ticket (取消排队), from the ticket page: whoever holds
+    the public token holds the ticket. Only a waiting ticket can be cancelled."""
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if ticket.status != TicketStatus.WAITING:
+            raise HallConflict(code="not_cancellable", message=_("只有等候中的号可以取消"))
+        ticket.status = TicketStatus.CANCELLED
+        ticket.finished_at = clock.now()
+        ticket.save(update_fields=["status", "finished_at"])
+        ticket_event_record(ticket=ticket, kind=TicketEventKind.CANCELLED)
+    return ticket
