@@ -15,6 +15,11 @@ from django.utils.translation import gettext as _
 
 from yichuang.common.errors import DomainError
 from yichuang.demo import data
+from yichuang.demo.appointments import (
+    DEMO_KIOSK_TOKEN,
+    demo_appointments_seed,
+    demo_kiosk_seed,
+)
 from yichuang.demo.cases import demo_cases_seed
 from yichuang.demo.hall import demo_hall_seed
 from yichuang.demo.services import demo_seed
@@ -91,6 +96,8 @@ class Command(BaseCommand):
             report = demo_seed(reset_passwords=options["reset_passwords"])
             cases_made = 0 if options["without_cases"] else demo_cases_seed()
             tickets_made = 0 if options["without_cases"] else demo_hall_seed()
+            kiosk_made = demo_kiosk_seed()
+            appointments_made = 0 if options["without_cases"] else demo_appointments_seed()
         except DomainError as error:
             raise CommandError(_format_error(error)) from error
         elapsed = time.monotonic() - started
@@ -103,11 +110,12 @@ class Command(BaseCommand):
             summary.append(
                 f"  {label}：新建 {c['created']}，更新 {c['updated']}，未变 {c['unchanged']}"
             )
-        changed = report.changed or cases_made or tickets_made
+        changed = report.changed or cases_made or tickets_made or kiosk_made or appointments_made
         state = "演示数据已加载" if changed else "演示数据已是最新，无需改动"
         self.stdout.write(self.style.SUCCESS(f"{state}（用时 {elapsed:.1f} 秒）"))
         summary.append(f"  演示办件：新建 {cases_made}（覆盖办件的每一种状态）")
         summary.append(f"  今天的排队号：新建 {tickets_made}（上午已办结的和正在等候的）")
+        summary.append(f"  预约：新建 {appointments_made}（citizen1 今天和下一个工作日的预约）")
         self.stdout.write("\n".join(summary))
         self.stdout.write("")
         self.stdout.write(f"服务中心首页：{data.SITE_URL}")
@@ -115,6 +123,10 @@ class Command(BaseCommand):
         self.stdout.write(f"接口文档：    {data.SITE_URL}{data.API_DOCS_PATH}")
         self.stdout.write(f"叫号屏：      {data.SITE_URL}{data.HALL_SCREEN_PATH}")
         self.stdout.write(f"大厅统计：    {data.SITE_URL}{data.HALL_FIGURES_PATH}")
+        self.stdout.write(
+            f"自助终端：    {data.SITE_URL}/kiosk/pair/?token={DEMO_KIOSK_TOKEN}"
+            "（演示终端的配对地址，打开后即可刷模拟身份证）"
+        )
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {data.DEMO_PASSWORD}，仅用于演示环境）：")
         self.stdout.write(
