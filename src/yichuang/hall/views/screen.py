@@ -6,6 +6,7 @@ every second (plain JavaScript, hall/static/hall/screen.js).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,6 +27,7 @@ def screen_page(request: HttpRequest) -> HttpResponse:
     state = selectors.screen_state(centre=centre)
     last_event_id = max((call.event_id for call in state["last_calls"]), default=0)
     context = {
+        "time_zone": settings.TIME_ZONE,
         **state,
         "api_url": reverse("api:screen") + f"?centre={centre.code}",
         "poll_ms": POLL_MILLISECONDS,

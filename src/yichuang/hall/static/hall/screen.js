@@ -40,6 +40,7 @@
       var li = el("li", "window-card");
       li.dataset.window = w.window_number;
       if (w.paused) li.classList.add("is-paused");
+      else if (!w.number) li.classList.add("is-idle");
       if (flashUntil[w.window_number] && flashUntil[w.window_number] > now) {
         li.classList.add("is-new");
       }
@@ -145,9 +146,20 @@
       });
   }
 
+  // The hall's clock shows the centre's time (the platform's time zone), whatever the
+  // screen's own computer is set to.
+  var clockFormat = null;
+  try {
+    clockFormat = new Intl.DateTimeFormat("zh-CN", {
+      timeZone: root.dataset.timeZone, hour: "2-digit", minute: "2-digit", second: "2-digit",
+      hourCycle: "h23"
+    });
+  } catch (e) { clockFormat = null; }
+
   function tick() {
     var clock = document.getElementById("screen-clock");
     var d = new Date();
+    if (clockFormat) { clock.textContent = clockFormat.format(d); return; }
     var pad = function (n) { return (n < 10 ? "0" : "") + n; };
     clock.textContent = pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
   }
