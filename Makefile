@@ -29,8 +29,12 @@ $(CURDIR)/.tools/bin/uv:
 demo: .venv/.synced-run
 	YICHUANG_DEMO=1 $(RUN) yichuang demo
 
+# Test processes (pytest-xdist); the PostgreSQL concurrency tests open up to ~40 connections
+# of their own, so stay well below the server's max_connections (100 by default).
+TEST_WORKERS ?= 2
+
 test: .venv/.synced-dev
-	$(RUN) pytest $(PYTEST_ARGS)
+	$(RUN) pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: .venv/.synced-dev
 	$(RUN) ruff check .
