@@ -13,11 +13,12 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Avg, DurationField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext as _
 
 from yichuang.common import clock
+from yichuang.common.counters import counter_next
 from yichuang.hall.errors import HallConflict, HallError, queue_not_found
 from yichuang.hall.models import (
     PRIORITY_CLAIMABLE,
@@ -34,7 +35,6 @@ from yichuang.identity.models import Applicant, ApplicantKind
 from yichuang.identity.validation import validate_resident_id
 from yichuang.orgs.models import Centre
 
-_ATTEMPTS = 5
 # Finished tickets of today a queue's handling time is averaged over.
 _RECENT_FOR_ESTIMATE = 20
 
@@ -44,27 +44,12 @@ def ticket_number_format(*, code: str, sequence: int) -> str:
     return f"{code}{sequence:03d}"
 
 
-def _counter_locked(*, queue: Queue, day) -> TicketCounter:
-    for _attempt in range(_ATTEMPTS):
-        counter = TicketCounter.objects.select_for_update().filter(queue=queue, day=day).first()
-        if counter is not None:
-            return counter
-        try:
-            with transaction.atomic():  # a savepoint: a lost race rolls back only the insert
-                return TicketCounter.objects.create(queue=queue, day=day, last=0)
-        except IntegrityError:
-            continue  # another transaction created the row first: lock theirs
-    raise RuntimeError("ticket counter could not be created")  # pragma: no cover
-
-
 def ticket_number_next(*, queue: Queue, day) -> str:
     """The next number of `queue` on `day`. Call inside the transaction creating the ticket."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("ticket_number_next must run inside a transaction")
-    counter = _counter_locked(queue=queue, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return ticket_number_format(code=queue.code, sequence=counter.last)
+    sequence = counter_next(TicketCounter, queue=queue, day=day)
+    return ticket_number_format(code=queue.code, sequence=sequence)
 
 
 def queue_for_taking(*, centre: Centre, code: str) -> Queue:
