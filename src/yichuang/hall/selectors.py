@@ -40,6 +40,8 @@ def hall_centre(code: str | None = None) -> Centre:
     """The centre whose hall is meant: the one with this code, else the portal's centre."""
     from yichuang.web.selectors import portal_centre
 
+    if code and "\x00" in code:  # no centre has it, and PostgreSQL text cannot hold it
+        raise HallNotFound(code="centre_not_found", message=_("没有这个服务中心"))
     centre = centres_public().filter(code=code).first() if code else portal_centre()
     if centre is None:
         raise HallNotFound(code="centre_not_found", message=_("没有这个服务中心"))
