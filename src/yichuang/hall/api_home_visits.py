@@ -90,7 +90,15 @@ class ListQuery(Schema):
     mine: bool = Field(False, description="只看安排给我的上门服务")
 
 
-def visit_out(request: HttpRequest, visit: HomeVisit) -> dict[str, Any]:
+_UNREAD = object()
+
+
+def visit_out(
+    request: HttpRequest, visit: HomeVisit, *, item_name: Any = _UNREAD
+) -> dict[str, Any]:
+    """One visit; `item_name` when already read (a list reads them at once)."""
+    if item_name is _UNREAD:
+        item_name = home_visits.home_visit_item_name(visit)
     return {
         "id": visit.pk,
         "status": visit.status,
@@ -103,7 +111,7 @@ def visit_out(request: HttpRequest, visit: HomeVisit) -> dict[str, Any]:
         "contact_phone": _own_or(request, visit, visit.contact_phone, phone_for),
         "description": visit.description,
         "item_code": visit.item.implementation_code if visit.item_id else None,
-        "item_name": home_visits.home_visit_item_name(visit),
+        "item_name": item_name,
         "scheduled_for": visit.scheduled_for,
         "staff": [member.name for member in visit.staff.all()],
         "visited_at": visit.visited_at,
@@ -132,7 +140,9 @@ def visit_list(request: HttpRequest, filters: Query[ListQuery]):
     )
     if filters.status:
         rows = rows.filter(status=filters.status)
-    return [visit_out(request, visit) for visit in rows.prefetch_related("staff")[:500]]
+    visits = list(rows.prefetch_related("staff")[:500])
+    names = home_visits.home_visit_item_names(visits)
+    return [visit_out(request, visit, item_name=names[visit.pk]) for visit in visits]
 
 
 @router.get("/home-visits/{visit_id}", response={200: HomeVisitOut, **ERRORS}, auth=API_AUTH)

@@ -79,10 +79,17 @@ class VersionChoiceForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, versions: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, versions: Any, offered: list[ServiceItemVersion] | None = None, **kwargs
+    ) -> None:
+        """`offered`: `versions` already read, shown without reading them again (a page
+        with one such form per row)."""
         super().__init__(*args, **kwargs)
-        self.fields["item_version"].queryset = versions
-        self.fields["item_version"].label_from_instance = lambda v: v.name
+        field = self.fields["item_version"]
+        field.queryset = versions
+        field.label_from_instance = lambda v: v.name
+        if offered is not None:
+            field.choices = [("", field.empty_label), *((v.pk, v.name) for v in offered)]
 
 
 class HomeVisitRequestForm(forms.Form):

@@ -40,6 +40,8 @@ def hall_centre(code: str | None = None) -> Centre:
     """The centre whose hall is meant: the one with this code, else the portal's centre."""
     from yichuang.web.selectors import portal_centre
 
+    if code and "\x00" in code:  # no centre has it, and PostgreSQL text cannot hold it
+        raise HallNotFound(code="centre_not_found", message=_("没有这个服务中心"))
     centre = centres_public().filter(code=code).first() if code else portal_centre()
     if centre is None:
         raise HallNotFound(code="centre_not_found", message=_("没有这个服务中心"))
@@ -83,6 +85,17 @@ def ticket_get_public(*, token: str) -> Ticket:
     if ticket is None:
         raise ticket_not_found()
     return ticket
+
+
+def tickets_get_public(*, tokens: list[str]) -> dict[str, Ticket]:
+    """The tickets with these public tokens, by token, in one query (unknown ones left out)."""
+    wanted = [t for t in tokens if t and len(t) <= 64]
+    if not wanted:
+        return {}
+    found = Ticket.objects.select_related("queue", "window", "centre").filter(
+        public_token__in=wanted
+    )
+    return {ticket.public_token: ticket for ticket in found}
 
 
 def window_session_open(*, user: Any) -> WindowSession | None:

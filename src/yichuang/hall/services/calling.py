@@ -264,7 +264,7 @@ def tickets_recallable(window: Window) -> list[Ticket]:
             status=TicketStatus.MISSED,
             queue__in=window_queues(window),
         )
-        .select_related("queue")
+        .select_related("queue", "window", "applicant")
         .order_by("-finished_at", "-id")[: settings.YICHUANG["HALL_RECALLABLE_MISSED"]]
     )
 

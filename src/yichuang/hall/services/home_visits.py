@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -107,6 +108,26 @@ def home_visit_item_name(visit: HomeVisit) -> str | None:
         return None
     version = items_offered_at(visit.centre).filter(item_id=visit.item_id).first()
     return version.name if version is not None else visit.item.implementation_code
+
+
+def home_visit_item_names(visits: Sequence[HomeVisit]) -> dict[int, str | None]:
+    """`home_visit_item_name` of many visits, by visit id: one query per centre among them,
+    whatever the number of visits."""
+    names: dict[int, str | None] = {visit.pk: None for visit in visits}
+    by_centre: dict[int, list[HomeVisit]] = defaultdict(list)
+    for visit in visits:
+        if visit.item_id is not None:
+            by_centre[visit.centre_id].append(visit)
+    for centre_visits in by_centre.values():
+        found: dict[int, str] = {}
+        versions = items_offered_at(centre_visits[0].centre).filter(
+            item_id__in={v.item_id for v in centre_visits}
+        )
+        for item_id, name in versions.values_list("item_id", "name"):
+            found.setdefault(item_id, name)  # the first by name, as .first() would give
+        for visit in centre_visits:
+            names[visit.pk] = found.get(visit.item_id, visit.item.implementation_code)
+    return names
 
 
 def home_visit_versions(visit: HomeVisit) -> QuerySet[ServiceItemVersion]:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yichuang.cases.models import Case
 from yichuang.cases.selectors import case_get_for
 from yichuang.cases.views._common import case_lights, nav_context, raise_http, staff_member
 from yichuang.cases.views.window_desk import offered_versions
@@ -33,19 +34,25 @@ HELPER_ROLES = frozenset({Role.HELPER})
 ASSIGNER_ROLES = assistance.ASSIGNER_ROLES
 
 
-def _row(request: HttpRequest, assignment: Assignment) -> dict[str, Any]:
-    cases = list(
-        assistance.assignment_cases(assignment)
-        .select_related("item_version")
+def _rows(request: HttpRequest, assignments: list[Assignment]) -> list[dict[str, Any]]:
+    """Each assignment with the applicant's number as the user may see it and its cases
+    with their lights, read at once for all of them."""
+    cases = assistance.assignments_cases(
+        assignments,
+        cases=Case.objects.select_related("item_version")
         .prefetch_related("suspensions", "extensions")
-        .order_by("-created_at")
+        .order_by("-created_at"),
     )
-    lights = case_lights(cases=cases, today=clock.today())
-    return {
-        "assignment": assignment,
-        "id_number": id_number_for(request.user, assignment.applicant.id_number),
-        "cases": list(zip(cases, lights, strict=True)),
-    }
+    every = [case for assignment in assignments for case in cases[assignment.pk]]
+    lights = dict(zip(every, case_lights(cases=every, today=clock.today()), strict=True))
+    return [
+        {
+            "assignment": assignment,
+            "id_number": id_number_for(request.user, assignment.applicant.id_number),
+            "cases": [(case, lights[case]) for case in cases[assignment.pk]],
+        }
+        for assignment in assignments
+    ]
 
 
 def _fail(request: HttpRequest, error: DomainError, to: str) -> HttpResponse:
@@ -64,12 +71,14 @@ def helper_page(request: HttpRequest) -> HttpResponse:
     # Case-level rows opened under an applicant-level assignment show under it.
     parents = {(a.applicant_id) for a in rows if a.case_id is None}
     shown = [a for a in rows if a.case_id is None or a.applicant_id not in parents]
+    open_form = VersionChoiceForm(versions=offered_versions(member))
     context = {
         **nav_context(member),
         "nav_section": "helper",
-        "rows": [_row(request, a) for a in shown],
+        "rows": _rows(request, shown),
         "authorise_form": AuthoriseForm(),
-        "open_form": VersionChoiceForm(versions=offered_versions(member)),
+        # read once, not once per assignment the select is shown on
+        "item_choices": list(open_form.fields["item_version"].choices),
     }
     return render(request, "hall/assistance/helper.html", context)
 

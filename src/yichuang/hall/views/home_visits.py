@@ -184,7 +184,11 @@ def home_visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def my_visits(request: HttpRequest) -> HttpResponse:
     """我的上门服务: the visits I am scheduled for, the record form on each scheduled one."""
     member = _staff(request)
-    visits = home_visits.home_visits_assigned_to(request.user).prefetch_related("staff")
+    visits = list(home_visits.home_visits_assigned_to(request.user).prefetch_related("staff")[:100])
+    offered: dict[int, list[Any]] = {}  # the versions offered, read once per centre
+    for visit in visits:
+        if visit.centre_id not in offered:
+            offered[visit.centre_id] = list(home_visits.home_visit_versions(visit))
     context = {
         **nav_context(member),
         "nav_section": "my_visits",
@@ -194,21 +198,22 @@ def my_visits(request: HttpRequest) -> HttpResponse:
                 "phone": v.contact_phone,  # the staff going there must be able to call
                 "form": RecordForm(
                     versions=home_visits.home_visit_versions(v),
-                    initial={"item_version": _requested_version(v)},
+                    offered=offered[v.centre_id],
+                    initial={"item_version": _requested_version(v, offered[v.centre_id])},
                     auto_id=f"id_visit{v.pk}_%s",
                 ),
             }
-            for v in visits[:100]
+            for v in visits
         ],
     }
     return render(request, "hall/home_visits/my_visits.html", context)
 
 
-def _requested_version(visit: Any) -> int | None:
+def _requested_version(visit: Any, offered: list[Any]) -> int | None:
+    """The first offered version (by name) of the item the applicant asked for."""
     if visit.item_id is None:
         return None
-    version = home_visits.home_visit_versions(visit).filter(item_id=visit.item_id).first()
-    return version.pk if version else None
+    return next((v.pk for v in offered if v.item_id == visit.item_id), None)
 
 
 @login_required

@@ -88,15 +88,10 @@ def _take(request: HttpRequest, centre: Centre, data: dict[str, Any]) -> Any:
 
 
 def _mine(request: HttpRequest) -> list[Any]:
-    found = []
-    for token in request.session.get(SESSION_KEY, [])[:SESSION_KEEP]:
-        try:
-            ticket = selectors.ticket_get_public(token=str(token))
-        except DomainError:
-            continue
-        if ticket.day == clock.today():
-            found.append(ticket)
-    return found
+    """The tickets of today taken in this browser, newest first, read in one query."""
+    tokens = [str(t) for t in request.session.get(SESSION_KEY, [])[:SESSION_KEEP]]
+    found = selectors.tickets_get_public(tokens=tokens)
+    return [found[t] for t in tokens if t in found and found[t].day == clock.today()]
 
 
 def take_page(request: HttpRequest) -> HttpResponse:
