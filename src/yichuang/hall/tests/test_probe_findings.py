@@ -72,3 +72,37 @@ def test_scheduling_with_a_huge_staff_id_is_refused_on_the_page(admin):
     assert "请选择本中心的工作人员" in response.content.decode()
     visit.refresh_from_db()
     assert visit.status == HomeVisitStatus.REQUESTED
+
+
+# -- error answers in Chinese (the project's own 400/403/405/500 pages) --------------------
+
+
+def test_a_get_to_a_form_s_address_is_a_chinese_405_page(admin):
+    response = _client(admin.user).get("/hall/home-visits/1/cancel/")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "此地址只接受表单提交" in response.content.decode()
+
+
+def test_a_wrong_method_on_the_api_is_a_chinese_405_answer(admin):
+    response = _client(admin.user).delete("/api/v1/hall/queues")
+
+    assert response.status_code == 405
+    assert response.json() == {"code": "method_not_allowed", "message": "不支持此请求方法"}
+
+
+def test_a_refused_page_is_a_chinese_403_page_with_its_reason():
+    leader = orgs_factories.staff(roles=(Role.LEADER,))
+
+    response = _client(leader.user).get("/helper/")
+
+    assert response.status_code == 403
+    assert "您没有办理此业务的权限" in response.content.decode()
+
+
+def test_an_address_too_long_to_come_back_to_after_login_is_a_chinese_400_page():
+    response = Client().get("/hall/my-visits/", {"note": "x" * 17000})
+
+    assert response.status_code == 400
+    assert "请求有误" in response.content.decode()
