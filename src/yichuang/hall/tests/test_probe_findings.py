@@ -10,7 +10,7 @@ from yichuang.cases.tests import factories as case_factories
 from yichuang.common import clock
 from yichuang.hall.forms_assistance import ScheduleForm
 from yichuang.hall.models import HomeVisit, HomeVisitReason, HomeVisitStatus
-from yichuang.hall.tests.factories import WORKDAY, at
+from yichuang.hall.tests.factories import WORKDAY, at, queue
 from yichuang.identity.models import Applicant
 from yichuang.orgs.models import Role, Staff
 from yichuang.orgs.tests import factories as orgs_factories
@@ -106,3 +106,71 @@ def test_an_address_too_long_to_come_back_to_after_login_is_a_chinese_400_page()
 
     assert response.status_code == 400
     assert "请求有误" in response.content.decode()
+
+
+# -- a NUL character (PostgreSQL text cannot hold one: DataError, a 500, before) ----------
+
+
+@pytest.fixture
+def portal(settings):
+    centre = orgs_factories.centre(code="home")
+    settings.YICHUANG = {**settings.YICHUANG, "PORTAL_CENTRE": centre.code}
+    queue(centre=centre, code="A", slot_capacity=5)
+    return centre
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data", "status"),
+    [
+        ("get", "/hall/tickets/%00/", {}, 404),
+        ("post", "/hall/tickets/%00/cancel/", {}, 404),
+        ("get", "/hall/take/", {"centre": "home\x00"}, 404),
+        ("get", "/hall/screen/", {"centre": "\x00"}, 404),
+    ],
+)
+def test_a_nul_in_a_public_page_s_key_is_not_found(portal, method, url, data, status):
+    response = getattr(Client(), method)(url, data)
+
+    assert response.status_code == status
+    assert "没有" in response.content.decode() or "未找到" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("get", "/api/v1/hall/tickets/%00", None),
+        ("get", "/api/v1/hall/queues?centre=%00", None),
+        ("get", "/api/v1/hall/screen?centre=%00", None),
+        ("get", "/api/v1/hall/appointment-days?queue=%00", None),
+        ("post", "/api/v1/hall/tickets", {"queue": "A", "centre": "\x00"}),
+        ("post", "/api/v1/hall/tickets", {"queue": "\x00"}),
+    ],
+)
+def test_a_nul_in_the_public_api_is_a_422_or_404(portal, method, url, body):
+    client = Client()
+    if body is None:
+        response = client.get(url)
+    else:
+        response = client.post(url, body, content_type="application/json")
+
+    assert response.status_code in (404, 422)
+    assert response.json()["code"] in ("invalid_input", "ticket_not_found", "not_found")
+
+
+def test_a_nul_in_an_appointment_code_is_a_422_on_the_api_and_not_found_on_the_page(portal):
+    client = _client(case_factories.applicant(with_user=True).user)
+
+    answer = client.post("/api/v1/hall/appointments/%00/cancel")
+    page = client.post("/my/appointments/%00/cancel/", follow=True)
+
+    assert answer.status_code == 422
+    assert "没有这个预约" in page.content.decode()
+
+
+def test_a_nul_in_a_booking_s_queue_is_not_found_on_the_page(portal):
+    client = _client(case_factories.applicant(with_user=True).user)
+
+    page = client.post("/my/appointments/book/", {"queue": "\x00", "slot": "1"}, follow=True)
+
+    assert page.status_code == 200
+    assert "没有这个排队队列" in page.content.decode()
