@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "yichuang.web.middleware.MethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "yichuang.config.urls"

@@ -23,6 +23,7 @@ from yichuang.common.schemas import ErrorOut
 from yichuang.hall import selectors
 from yichuang.hall.models import TakenVia, Ticket
 from yichuang.hall.schemas import (
+    NO_NUL,
     CalledOut,
     MissedTicketIn,
     QueueOut,
@@ -39,12 +40,14 @@ from yichuang.orgs.selectors import staff_for_user
 router = Router(tags=["办事大厅"])
 
 _MAX_ID = 2**31 - 1
-TOKEN = {"max_length": 64, "description": "排队号凭证"}
+TOKEN = {"max_length": 64, "pattern": NO_NUL, "description": "排队号凭证"}
 ACTION_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class CentreQuery(Schema):
-    centre: str = Field("", max_length=40, description="服务中心代码（默认门户中心）")
+    centre: str = Field(
+        "", pattern=NO_NUL, max_length=40, description="服务中心代码（默认门户中心）"
+    )
 
 
 def _client(request: HttpRequest) -> str:

@@ -26,7 +26,7 @@ from yichuang.hall import selectors
 from yichuang.hall import selectors_appointments as access
 from yichuang.hall.errors import HallError, HallForbidden, HallNotFound
 from yichuang.hall.models import Appointment, AppointmentSlot, TakenVia
-from yichuang.hall.schemas import TicketOut, ticket_out
+from yichuang.hall.schemas import NO_NUL, TicketOut, ticket_out
 from yichuang.hall.services import appointments as service
 from yichuang.hall.services import tickets
 
@@ -34,12 +34,14 @@ router = Router(tags=["预约办事"])
 
 _MAX_ID = 2**31 - 1
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-CODE = Path[str, {"max_length": 40, "description": "预约号"}]
+CODE = Path[str, {"max_length": 40, "pattern": NO_NUL, "description": "预约号"}]
 
 
 class QueueQuery(Schema):
-    queue: str = Field(..., min_length=1, max_length=1, description="队列字母")
-    centre: str = Field("", max_length=40, description="服务中心代码（默认门户中心）")
+    queue: str = Field(..., min_length=1, pattern=NO_NUL, max_length=1, description="队列字母")
+    centre: str = Field(
+        "", pattern=NO_NUL, max_length=40, description="服务中心代码（默认门户中心）"
+    )
 
 
 class SlotQuery(QueueQuery):
@@ -57,13 +59,17 @@ class SlotOut(Schema):
 
 
 class AppointmentIn(Schema):
-    queue: str = Field(..., min_length=1, max_length=1, description="队列字母")
+    queue: str = Field(..., min_length=1, pattern=NO_NUL, max_length=1, description="队列字母")
     slot: int | None = Field(None, ge=1, le=_MAX_ID, description="时段 ID（或给出 day 与 starts）")
     day: dt.date | None = Field(None, description="日期，YYYY-MM-DD")
     starts: dt.time | None = Field(None, description="时段开始时间，HH:MM")
-    item: str = Field("", max_length=40, description="办理事项的实施编码（可选）")
-    phone: str = Field("", max_length=20, description="联系电话（默认账号登记的电话）")
-    centre: str = Field("", max_length=40, description="服务中心代码（默认门户中心）")
+    item: str = Field("", pattern=NO_NUL, max_length=40, description="办理事项的实施编码（可选）")
+    phone: str = Field(
+        "", pattern=NO_NUL, max_length=20, description="联系电话（默认账号登记的电话）"
+    )
+    centre: str = Field(
+        "", pattern=NO_NUL, max_length=40, description="服务中心代码（默认门户中心）"
+    )
 
 
 class AppointmentOut(Schema):

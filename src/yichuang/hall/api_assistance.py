@@ -19,6 +19,7 @@ from yichuang.common.auth import API_AUTH
 from yichuang.common.schemas import ErrorOut
 from yichuang.hall.errors import HallError, HallNotFound
 from yichuang.hall.models import Assignment, AssignmentStatus
+from yichuang.hall.schemas import NO_NUL
 from yichuang.hall.services import assistance
 from yichuang.identity.access import id_number_for
 from yichuang.identity.models import ApplicantKind
@@ -55,15 +56,23 @@ class AssignmentOut(Schema):
 class AssignmentIn(Schema):
     helper_id: int = Field(..., ge=1, le=_MAX_ID, description="帮办代办员（工作人员 ID）")
     applicant_kind: Literal["natural_person", "legal_person"] = ApplicantKind.NATURAL_PERSON
-    applicant_id_number: str = Field("", max_length=30, description="身份证号码或统一社会信用代码")
-    applicant_name: str = Field("", max_length=200, description="未登记的申请人须填写名称")
-    case_number: str = Field("", max_length=60, description="指派到办件时填写办件编号")
-    note: str = Field("", max_length=300)
+    applicant_id_number: str = Field(
+        "", pattern=NO_NUL, max_length=30, description="身份证号码或统一社会信用代码"
+    )
+    applicant_name: str = Field(
+        "", pattern=NO_NUL, max_length=200, description="未登记的申请人须填写名称"
+    )
+    case_number: str = Field(
+        "", pattern=NO_NUL, max_length=60, description="指派到办件时填写办件编号"
+    )
+    note: str = Field("", pattern=NO_NUL, max_length=300)
 
 
 class AuthoriseIn(Schema):
-    scope: str = Field(..., max_length=300, description="授权范围")
-    signed_by: str = Field("", max_length=100, description="签署人（默认申请人或法定代表人）")
+    scope: str = Field(..., pattern=NO_NUL, max_length=300, description="授权范围")
+    signed_by: str = Field(
+        "", pattern=NO_NUL, max_length=100, description="签署人（默认申请人或法定代表人）"
+    )
 
 
 class AssistedCaseIn(Schema):

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from yichuang.common.auth import API_AUTH
 from yichuang.common.schemas import ErrorOut
+from yichuang.hall.schemas import NO_NUL
 from yichuang.hall.selectors_figures import (
     FigureRow,
     HallFigures,
@@ -27,7 +28,9 @@ router = Router(tags=["办事大厅"])
 
 
 class FiguresQuery(Schema):
-    centre: str = Field("", max_length=40, description="服务中心代码（默认本人所在中心）")
+    centre: str = Field(
+        "", pattern=NO_NUL, max_length=40, description="服务中心代码（默认本人所在中心）"
+    )
     start: dt.date | None = Field(None, description="开始日期（默认今天）")
     end: dt.date | None = Field(None, description="结束日期（含；默认同开始日期或今天）")
 

@@ -17,6 +17,7 @@ from yichuang.common.auth import API_AUTH
 from yichuang.common.schemas import ErrorOut
 from yichuang.hall.errors import HallError, HallForbidden, HallNotFound
 from yichuang.hall.models import HomeVisit, HomeVisitReason, HomeVisitStatus
+from yichuang.hall.schemas import NO_NUL
 from yichuang.hall.services import assistance, home_visits
 from yichuang.identity.access import id_number_for, phone_for
 from yichuang.identity.models import ApplicantKind
@@ -54,14 +55,16 @@ class HomeVisitOut(Schema):
 
 class HomeVisitIn(Schema):
     reason: Literal["elderly", "disabled", "ill", "other"]
-    address: str = Field(..., max_length=300)
-    contact_phone: str = Field(..., max_length=20)
-    description: str = Field("", max_length=2000)
-    item_code: str = Field("", max_length=60, description="办理事项实施编码（可选）")
+    address: str = Field(..., pattern=NO_NUL, max_length=300)
+    contact_phone: str = Field(..., pattern=NO_NUL, max_length=20)
+    description: str = Field("", pattern=NO_NUL, max_length=2000)
+    item_code: str = Field(
+        "", pattern=NO_NUL, max_length=60, description="办理事项实施编码（可选）"
+    )
     # Staff recording a phone call name the applicant by ID number (registered if new).
     applicant_kind: Literal["natural_person", "legal_person"] = ApplicantKind.NATURAL_PERSON
-    applicant_id_number: str = Field("", max_length=30)
-    applicant_name: str = Field("", max_length=200)
+    applicant_id_number: str = Field("", pattern=NO_NUL, max_length=30)
+    applicant_name: str = Field("", pattern=NO_NUL, max_length=200)
 
 
 class ScheduleIn(Schema):
@@ -70,11 +73,11 @@ class ScheduleIn(Schema):
 
 
 class CancelIn(Schema):
-    reason: str = Field("", max_length=200)
+    reason: str = Field("", pattern=NO_NUL, max_length=200)
 
 
 class RecordIn(Schema):
-    record: str = Field(..., max_length=5000)
+    record: str = Field(..., pattern=NO_NUL, max_length=5000)
     item_version_id: int = Field(..., ge=1, le=_MAX_ID)
     form_data: dict[str, Any] = Field(default_factory=dict)
 

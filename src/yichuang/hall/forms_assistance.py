@@ -121,12 +121,33 @@ class HomeVisitRequestForm(forms.Form):
         self.fields["item_version"].label_from_instance = lambda v: v.name
 
 
+_MAX_ID = 2**31 - 1
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    """The staff chosen by ID; an ID no database column can hold is not a choice (the
+    lookup would overflow on SQLite instead of finding nothing)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            text = str(pk).strip()
+            if not (text.isascii() and text.isdigit() and 0 < int(text) <= _MAX_ID):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super()._check_values(value)
+
+
 class ScheduleForm(forms.Form):
-    staff = forms.ModelMultipleChoiceField(
+    staff = StaffChoiceField(
         label=_("上门人员"),
         queryset=Staff.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("请选择上门人员")},
+        error_messages={
+            "required": _("请选择上门人员"),
+            "invalid_choice": _("请选择本中心的工作人员"),
+            "invalid_pk_value": _("请选择本中心的工作人员"),
+        },
     )
     day = forms.DateField(
         label=_("上门日期"),

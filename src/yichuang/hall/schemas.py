@@ -11,6 +11,9 @@ from ninja import Field, Schema
 from yichuang.hall.models import Ticket
 
 _MAX_ID = 2**31 - 1
+# Text without a NUL character (PostgreSQL text cannot hold one): every text field and
+# text path parameter of the hall API carries it, so a NUL is a 422, never a 500.
+NO_NUL = r"^[^\x00]*$"
 
 
 class QueueOut(Schema):
@@ -21,10 +24,14 @@ class QueueOut(Schema):
 
 
 class TicketIn(Schema):
-    queue: str = Field(..., min_length=1, max_length=1, description="队列字母")
-    priority: str = Field("", max_length=20, description="优先原因（绿色通道）")
-    id_number: str = Field("", max_length=30, description="身份证号码（可选，用于核验年龄）")
-    centre: str = Field("", max_length=40, description="服务中心代码（默认门户中心）")
+    queue: str = Field(..., min_length=1, pattern=NO_NUL, max_length=1, description="队列字母")
+    priority: str = Field("", pattern=NO_NUL, max_length=20, description="优先原因（绿色通道）")
+    id_number: str = Field(
+        "", pattern=NO_NUL, max_length=30, description="身份证号码（可选，用于核验年龄）"
+    )
+    centre: str = Field(
+        "", pattern=NO_NUL, max_length=40, description="服务中心代码（默认门户中心）"
+    )
 
 
 class TicketOut(Schema):
@@ -82,9 +89,9 @@ class CalledOut(Schema):
 
 
 class TransferIn(Schema):
-    queue: str = Field("", max_length=1, description="转往队列字母")
+    queue: str = Field("", pattern=NO_NUL, max_length=1, description="转往队列字母")
     window: int | None = Field(None, ge=1, le=_MAX_ID, description="转往窗口 ID")
-    note: str = Field("", max_length=200)
+    note: str = Field("", pattern=NO_NUL, max_length=200)
 
 
 class MissedTicketIn(Schema):

@@ -40,9 +40,10 @@ def hall_centre(code: str | None = None) -> Centre:
     """The centre whose hall is meant: the one with this code, else the portal's centre."""
     from yichuang.web.selectors import portal_centre
 
-    if code and "\x00" in code:  # no centre has it, and PostgreSQL text cannot hold it
-        raise HallNotFound(code="centre_not_found", message=_("没有这个服务中心"))
-    centre = centres_public().filter(code=code).first() if code else portal_centre()
+    if code and "\x00" in code:  # PostgreSQL text cannot hold a NUL: no such centre
+        centre = None
+    else:
+        centre = centres_public().filter(code=code).first() if code else portal_centre()
     if centre is None:
         raise HallNotFound(code="centre_not_found", message=_("没有这个服务中心"))
     return centre
@@ -75,7 +76,7 @@ def window_get_for(*, user: Any, window_id: int) -> Window:
 
 def ticket_get_public(*, token: str) -> Ticket:
     """The ticket with this public token (the ticket page, the QR code)."""
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or "\x00" in token:
         raise ticket_not_found()
     ticket = (
         Ticket.objects.select_related("queue", "window", "centre")

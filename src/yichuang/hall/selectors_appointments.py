@@ -74,7 +74,7 @@ def appointments_mine(*, user: Any) -> QuerySet[Appointment]:
 def appointment_get_for(*, user: Any, code: str) -> Appointment:
     """The appointment with this code if the user may see it, else `appointment_not_found`."""
     code = (code or "").strip().upper()
-    if not code or len(code) > MAX_CODE_LENGTH:
+    if not code or len(code) > MAX_CODE_LENGTH or "\x00" in code:
         raise appointment_not_found()
     found = appointments_visible_to(user).filter(code=code).first()
     if found is None:
@@ -105,6 +105,8 @@ def queues_bookable(*, centre: Centre) -> QuerySet[Queue]:
 def queue_get_bookable(*, centre: Centre, code: str) -> Queue:
     """The active queue of the centre with this letter (`queue_not_found` otherwise)."""
     code = (code or "").strip().upper()
+    if len(code) != 1 or code == "\x00":
+        raise queue_not_found()
     queue = Queue.objects.select_related("centre").filter(centre=centre, code=code).first()
     if queue is None or not queue.is_active or len(code) != 1:
         raise queue_not_found()

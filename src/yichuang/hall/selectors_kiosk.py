@@ -37,6 +37,8 @@ def kiosk_cases(*, session: KioskSession) -> QuerySet[Case]:
 
 def kiosk_case_get(*, session: KioskSession, number: str) -> Case:
     """One of the person's cases by number; `case_not_found` for any other."""
+    if "\x00" in str(number):
+        raise case_not_found()
     case = kiosk_cases(session=session).filter(number=str(number)[:80]).first()
     if case is None:
         raise case_not_found()
@@ -62,6 +64,8 @@ def kiosk_notice_get(*, session: KioskSession, pk: int) -> Notice:
 
 def kiosk_ticket_get(*, session: KioskSession, token: str) -> Ticket:
     """A ticket the person took, by its public token; `ticket_not_found` for any other."""
+    if "\x00" in str(token):
+        raise ticket_not_found()
     ticket = (
         Ticket.objects.select_related("queue", "centre", "window")
         .filter(public_token=str(token)[:64], applicant_id=session.applicant_id)

@@ -330,6 +330,8 @@ def ticket_transfer(
         ticket = _current(session)
         queue = ticket.queue
         if to_queue:
+            if "\x00" in to_queue:  # PostgreSQL text cannot hold a NUL: no such queue
+                raise queue_not_found()
             queue = Queue.objects.filter(
                 centre_id=window.centre_id, code=to_queue.strip().upper(), is_active=True
             ).first()

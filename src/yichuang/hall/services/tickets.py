@@ -55,6 +55,8 @@ def ticket_number_next(*, queue: Queue, day) -> str:
 def queue_for_taking(*, centre: Centre, code: str) -> Queue:
     """The active queue with this letter at the centre, or `queue_not_found` (404)."""
     code = (code or "").strip().upper()
+    if "\x00" in code:  # PostgreSQL text cannot hold a NUL: no such queue
+        raise queue_not_found()
     queue = Queue.objects.filter(centre=centre, code=code, is_active=True).first()
     if queue is None:
         raise queue_not_found()

@@ -227,7 +227,7 @@ def _transfer(request: HttpRequest, window: Window) -> str:
         window=window,
         to_queue=to_queue,
         to_window=_int(to_window, field="to_window") if to_window else None,
-        note=(request.POST.get("note") or "")[:200],
+        note=(request.POST.get("note") or "").replace("\x00", "")[:200],
     )
     if ticket.target_window is not None:
         return _("%(number)s号已转至%(window)s号窗口") % {
