@@ -93,10 +93,10 @@ def test_bad_requests_get_a_code_and_a_chinese_message(client, hall, payload, st
     assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["message"])
 
 
-def test_a_centre_code_with_a_nul_byte_is_not_found(client, hall):
+def test_a_centre_code_with_a_nul_byte_is_invalid_input_not_a_server_error(client, hall):
     response = client.get(f"{URL}/queues", {"centre": "ha\x00ll"})
 
-    assert (response.status_code, response.json()["code"]) == (404, "centre_not_found")
+    assert (response.status_code, response.json()["code"]) == (422, "invalid_input")
 
 
 def test_anonymous_takers_are_rate_limited_but_staff_with_a_token_are_not(client, hall, settings):
