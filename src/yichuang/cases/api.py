@@ -59,6 +59,7 @@ from yichuang.catalog.models import Material
 from yichuang.catalog.selectors import item_get_published
 from yichuang.common import clock
 from yichuang.common.auth import API_AUTH
+from yichuang.common.pagination import Keyset, keyset_page
 from yichuang.common.schemas import ErrorOut
 from yichuang.identity.services import applicant_get_or_create
 from yichuang.orgs.selectors import staff_for_user
@@ -206,45 +207,52 @@ def lookup(
     return schemas.case_lookup_out(case, today=clock.today())
 
 
-def _cases_filtered(request: HttpRequest, filters: CaseFilters):
+def _cases_filtered(request: HttpRequest, filters: CaseFilters) -> tuple[QuerySet[Case], Keyset]:
     if filters.overdue:
         cases = selectors.cases_overdue_for(user=request.user, today=clock.today())
+        keyset = selectors.CASES_BY_DUE_DATE
     else:
-        cases = selectors.cases_visible_to(request.user).order_by("-created_at", "-id")
+        cases = selectors.cases_visible_to(request.user)
+        keyset = selectors.CASES_NEWEST_FIRST
     if filters.status is not None:
         cases = cases.filter(status=filters.status)
     if filters.item:
         cases = cases.filter(item_version__item__implementation_code=filters.item)
-    return cases.prefetch_related("suspensions", "extensions")
+    return cases, keyset
 
 
 def _page(
     request: HttpRequest,
     rows: QuerySet[Any],
     *,
-    page: int,
+    keyset: Keyset,
+    cursor: str | None,
     page_size: int,
     render: Callable[..., dict[str, Any]],
 ) -> dict[str, Any]:
-    """One page of `rows`, each rendered for the caller on today's calendar."""
-    start = (page - 1) * page_size
-    found = list(rows[start : start + page_size])
+    """The page of `rows` after `cursor`, each rendered for the caller on today's calendar."""
+    page = keyset_page(rows, keyset=keyset, cursor=cursor, size=page_size)
     today, calendar = clock.today(), calendar_get()
     return {
-        "count": rows.count(),
-        "page": page,
         "page_size": page_size,
-        "items": [render(row, user=request.user, today=today, calendar=calendar) for row in found],
+        "has_more": page.has_more,
+        "next": page.next,
+        "items": [
+            render(row, user=request.user, today=today, calendar=calendar) for row in page.rows
+        ],
     }
 
 
 @router.get("", response={200: CasePageOut, **READ_ERRORS}, summary="我可查看的办件")
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
-    cases = _cases_filtered(request, filters)
+    """The cases the caller may read, newest first (`overdue`: the longest overdue first),
+    one page at a time: pass the answer's `next` as `cursor`."""
+    cases, keyset = _cases_filtered(request, filters)
     return _page(
         request,
         cases,
-        page=filters.page,
+        keyset=keyset,
+        cursor=filters.cursor,
         page_size=filters.page_size,
         render=schemas.case_summary_out,
     )
@@ -314,7 +322,8 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
     return _page(
         request,
         tasks.select_related("case__item_version__item"),
-        page=filters.page,
+        keyset=selectors.TASKS_BY_DUE_DATE,
+        cursor=filters.cursor,
         page_size=filters.page_size,
         render=schemas.task_inbox_out,
     )

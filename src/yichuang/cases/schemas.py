@@ -30,11 +30,17 @@ from yichuang.cases.models import (
 from yichuang.cases.services.timing import case_light, task_light
 from yichuang.cases.workflow import Actor, Status
 from yichuang.catalog.models import Material
+from yichuang.common.pagination import CURSOR_MAX_LENGTH
 from yichuang.identity.access import id_number_for
 from yichuang.identity.models import ApplicantKind
 from yichuang.workdays.calendar import WorkCalendar
 
 MAX_PAGE_SIZE = 100
+CURSOR = Field(
+    None,
+    max_length=CURSOR_MAX_LENGTH,
+    description="上一页答复中的 next；不填为第一页。无效的游标答复 422 invalid_cursor",
+)
 _MAX_ID = 2**31 - 1
 
 LightName = Literal["green", "yellow", "red"]
@@ -47,7 +53,7 @@ class CaseFilters(Schema):
     status: Status | None = Field(None, description="办件状态")
     item: str | None = Field(None, max_length=64, description="事项实施编码")
     overdue: bool = Field(False, description="只看已超期的办件")
-    page: int = Field(1, ge=1, le=100_000)
+    cursor: str | None = CURSOR
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -153,7 +159,7 @@ class ExtensionDecideIn(Schema):
 
 class TaskFilters(Schema):
     status: TaskStatus = Field(TaskStatus.PENDING, description="任务状态")
-    page: int = Field(1, ge=1, le=100_000)
+    cursor: str | None = CURSOR
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -188,9 +194,13 @@ class CaseSummaryOut(Schema):
 
 
 class CasePageOut(Schema):
-    count: int
-    page: int
+    """One page of cases, newest first (overdue: the longest overdue first). Keyset
+    pagination: pass `next` as `cursor` for the following page. No total is given: an
+    exact count over a province's cases would cost more than the page itself."""
+
     page_size: int
+    has_more: bool = Field(description="是否还有下一页")
+    next: str | None = Field(description="下一页的游标（作为 cursor 传入）；没有下一页时为 null")
     items: list[CaseSummaryOut]
 
 
@@ -315,9 +325,12 @@ class TaskInboxOut(Schema):
 
 
 class TaskPageOut(Schema):
-    count: int
-    page: int
+    """One page of the department's tasks, the earliest due date first (undated last).
+    Keyset pagination like `CasePageOut`; no total."""
+
     page_size: int
+    has_more: bool = Field(description="是否还有下一页")
+    next: str | None = Field(description="下一页的游标（作为 cursor 传入）；没有下一页时为 null")
     items: list[TaskInboxOut]
 
 

@@ -33,6 +33,7 @@ from yichuang.cases.errors import CaseNotFound
 from yichuang.cases.models import Case, CaseEvent, Extension, Notice, Task, TaskStatus
 from yichuang.cases.workflow import CLOCK_RUNNING, Status
 from yichuang.catalog.models import Material, MaterialSource
+from yichuang.common.pagination import Keyset
 from yichuang.orgs.models import Role
 from yichuang.orgs.selectors import staff_for_user
 
@@ -43,6 +44,18 @@ LOOKUP_MAX_FAILURES = 10
 LOOKUP_WINDOW_SECONDS = 10 * 60
 # Cases whose deadline is running or stopped: the ones that can still be late.
 OPEN_STATUSES = CLOCK_RUNNING | {Status.SUSPENDED}
+
+# The orders of the lists that grow with the cases (keyset pagination, `common.pagination`);
+# each matches an index: `case_created_idx`, `task_inbox_idx`, `case_due_idx`.
+CASES_NEWEST_FIRST = Keyset(
+    name="cases", fields=("created_at", "id"), kinds=(dt.datetime, int), descending=True
+)
+CASES_BY_DUE_DATE = Keyset(
+    name="cases-due", fields=("due_date", "id"), kinds=(dt.date, int), nullable_first=True
+)
+TASKS_BY_DUE_DATE = Keyset(
+    name="tasks", fields=("due_date", "id"), kinds=(dt.date, int), nullable_first=True
+)
 
 
 def case_not_found() -> CaseNotFound:
@@ -247,7 +260,7 @@ def tasks_inbox_for(*, user: Any, status: str = TaskStatus.PENDING) -> QuerySet[
             "case", "case__item_version", "case__applicant", "case__centre", "stage", "department"
         )
         .prefetch_related("case__suspensions", "case__extensions")
-        .order_by("due_date", "id")
+        .order_by(*TASKS_BY_DUE_DATE.ordering())
     )
 
 
@@ -256,7 +269,7 @@ def cases_overdue_for(*, user: Any, today: dt.date) -> QuerySet[Case]:
     return (
         cases_visible_to(user)
         .filter(status__in=OPEN_STATUSES, due_date__lt=today)
-        .order_by("due_date", "id")
+        .order_by(*CASES_BY_DUE_DATE.ordering())
     )
 
 

@@ -495,17 +495,32 @@ def test_the_inbox_of_another_department_is_empty(client, officer, version, pers
 
     body = get(client, TASKS).json()
 
-    assert (body["count"], body["items"]) == (0, [])
+    assert (body["items"], body["has_more"], body["next"]) == ([], False, None)
 
 
-def test_the_inbox_is_paginated(client, officer, version, reviewer):
+def test_the_inbox_is_paginated_by_cursor(client, officer, version, reviewer):
     cases = [in_review(officer, version, factories.applicant()) for _ in range(3)]
     client.force_login(reviewer)
 
-    body = get(client, TASKS, page=2, page_size=2).json()
+    first = get(client, TASKS, page_size=2).json()
+    second = get(client, TASKS, page_size=2, cursor=first["next"]).json()
 
-    assert (body["count"], len(body["items"])) == (3, 1)
-    assert body["items"][0]["case_number"] in {c.number for c in cases}
+    numbers = [t["case_number"] for t in first["items"] + second["items"]]
+    assert sorted(numbers) == sorted(c.number for c in cases)
+    assert (len(first["items"]), first["has_more"]) == (2, True)
+    assert (len(second["items"]), second["has_more"]) == (1, False)
+
+
+def test_a_cursor_of_the_case_list_is_refused_by_the_inbox(client, officer, version, reviewer):
+    for _ in range(2):
+        in_review(officer, version, factories.applicant())
+    client.force_login(officer)
+    case_cursor = get(client, "/api/v1/cases", page_size=1).json()["next"]
+    client.force_login(reviewer)
+
+    answer = get(client, TASKS, cursor=case_cursor)
+
+    assert (answer.status_code, answer.json()["code"]) == (422, "invalid_cursor")
 
 
 def test_an_unknown_task_status_is_invalid_input(client, reviewer):
@@ -534,7 +549,7 @@ def test_listing_many_tasks_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(9):
         answer = get(client, TASKS)
 
-    assert answer.json()["count"] == 6
+    assert len(answer.json()["items"]) == 6
 
 
 # -- notices as PDF --------------------------------------------------------------------------
