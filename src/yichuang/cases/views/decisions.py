@@ -6,6 +6,7 @@ or a leader of its centre, decide.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -23,18 +24,15 @@ from yichuang.orgs.models import Staff
 
 
 def pending_for_department(user: Any, *, member: Staff) -> QuerySet[Case]:
-    """Cases waiting for the decision in which the reviewer's department had a task."""
+    """Cases waiting for the decision in which the reviewer's department had a task (in
+    `CASES_BY_DUE_DATE` order once paged)."""
     tasks = Task.objects.filter(department_id=member.department_id).values("case_id")
-    return (
-        cases_visible_to(user)
-        .filter(status=Status.PENDING_DECISION, pk__in=tasks)
-        .order_by("due_date", "id")
-    )
+    return cases_visible_to(user).filter(status=Status.PENDING_DECISION, pk__in=tasks)
 
 
 def pending_for_centre(user: Any) -> QuerySet[Case]:
     """Cases waiting for the decision in the centres the user oversees."""
-    return cases_visible_to(user).filter(status=Status.PENDING_DECISION).order_by("due_date", "id")
+    return cases_visible_to(user).filter(status=Status.PENDING_DECISION)
 
 
 def decide_form(case: Case, data: Any = None) -> DecideForm:
@@ -42,7 +40,7 @@ def decide_form(case: Case, data: Any = None) -> DecideForm:
 
 
 def decision_rows(
-    cases: QuerySet[Case], *, today: dt.date, forms: dict[int, DecideForm] | None = None
+    cases: Iterable[Case], *, today: dt.date, forms: dict[int, DecideForm] | None = None
 ) -> list[dict[str, Any]]:
     """One row per case: the case, its light and its decide form."""
     rows = list(cases)

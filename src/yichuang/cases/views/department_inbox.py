@@ -26,12 +26,20 @@ from yichuang.cases.forms import (
     SuspendForm,
 )
 from yichuang.cases.models import Suspension, Task, TaskStatus
-from yichuang.cases.selectors import department_task_get_for, tasks_inbox_for
+from yichuang.cases.selectors import (
+    CASES_BY_DUE_DATE,
+    TASKS_BY_DUE_DATE,
+    department_task_get_for,
+    tasks_inbox_for,
+)
 from yichuang.cases.services.suspensions import SPECIAL_PROCEDURES
 from yichuang.cases.views._common import (
     INBOX_ROLES,
+    list_page,
     nav_context,
+    pager,
     raise_http,
+    short_list,
     staff_member,
     task_lights,
     timeline,
@@ -86,8 +94,11 @@ REVIEW_PANELS = frozenset({"approve", "reject", "correction", "suspend", "extens
 
 
 def _inbox_context(request: HttpRequest, member: Staff, **extra: Any) -> dict[str, Any]:
+    """One page of the department's pending tasks (`?cursor=` from the page before), and
+    the first cases waiting for the decision."""
     today = clock.today()
-    tasks = list(tasks_inbox_for(user=request.user).prefetch_related("suspensions"))
+    page = list_page(request, tasks_inbox_for(user=request.user), keyset=TASKS_BY_DUE_DATE)
+    tasks = page.rows
     rows = [
         {
             "task": task,
@@ -96,12 +107,16 @@ def _inbox_context(request: HttpRequest, member: Staff, **extra: Any) -> dict[st
         }
         for task, light in zip(tasks, task_lights(tasks=tasks, today=today), strict=True)
     ]
-    pending = pending_for_department(request.user, member=member)
+    pending = short_list(
+        pending_for_department(request.user, member=member), keyset=CASES_BY_DUE_DATE
+    )
     return {
         **nav_context(member),
         "nav_section": "inbox",
         "rows": rows,
-        "decisions": decision_rows(pending, today=today, forms=extra.pop("forms", None)),
+        "pager": pager(request, page),
+        "decisions": decision_rows(pending.rows, today=today, forms=extra.pop("forms", None)),
+        "decisions_more": pending.has_more,
         "today": today,
         "action_error": None,
         **extra,

@@ -9,6 +9,7 @@ decision, the result and the conclusion, and the supplement of a correction.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yichuang.cases import services
@@ -47,6 +49,7 @@ from yichuang.cases.views._common import (
     DESK_ROLES,
     nav_context,
     raise_http,
+    short_list,
     staff_member,
     timeline,
 )
@@ -55,6 +58,7 @@ from yichuang.catalog import selectors as catalog_selectors
 from yichuang.catalog.models import Material, MaterialSource, ServiceItemVersion
 from yichuang.common import clock
 from yichuang.common.errors import DomainError
+from yichuang.common.pagination import Keyset
 from yichuang.hall.views import calling as hall_calling
 from yichuang.identity.access import id_number_for, phone_for
 from yichuang.identity.models import ApplicantKind
@@ -71,6 +75,16 @@ WAITING = (
 )
 # Decided cases whose result the result window (出件窗口) issues.
 DECIDED = (Status.APPROVED, Status.REFUSED)
+# The orders of the desk's lists (the cases listed are submitted, so submitted_at is set).
+SUBMITTED_LATEST_FIRST = Keyset(
+    name="desk-today", fields=("submitted_at", "id"), kinds=(dt.datetime, int), descending=True
+)
+SUBMITTED_EARLIEST_FIRST = Keyset(
+    name="desk-waiting", fields=("submitted_at", "id"), kinds=(dt.datetime, int)
+)
+DECIDED_EARLIEST = Keyset(
+    name="desk-results", fields=("updated_at", "id"), kinds=(dt.datetime, int)
+)
 
 
 def offered_versions(member: Staff) -> QuerySet[ServiceItemVersion]:
@@ -96,12 +110,23 @@ def _desk_context(request: HttpRequest, member: Staff, open_form: OpenCaseForm) 
         "results": _search(member, q) if q else [],
         "form": open_form,
         "chosen": _chosen(open_form),
-        "today_cases": visible.filter(submitted_at__date=clock.today()).order_by("-submitted_at"),
-        "waiting_cases": visible.filter(status__in=WAITING).order_by("submitted_at", "id"),
-        "result_cases": visible.filter(status__in=DECIDED).order_by("updated_at", "id"),
+        # Each list shows its first `SHORT_LIST_SIZE` cases and says when there are more.
+        "today_cases": short_list(
+            visible.filter(submitted_at__gte=_start_of_today()), keyset=SUBMITTED_LATEST_FIRST
+        ),
+        "waiting_cases": short_list(
+            visible.filter(status__in=WAITING), keyset=SUBMITTED_EARLIEST_FIRST
+        ),
+        "result_cases": short_list(visible.filter(status__in=DECIDED), keyset=DECIDED_EARLIEST),
         # The hall's calling panel and the ticket a case is opened for (开办件).
         **hall_calling.desk_context(request),
     }
+
+
+def _start_of_today() -> dt.datetime:
+    """Midnight of today in the platform's time zone (a range on `submitted_at` that its
+    index can seek, where `__date=` would compute the date of every row)."""
+    return timezone.make_aware(dt.datetime.combine(clock.today(), dt.time.min))
 
 
 def _chosen(form: OpenCaseForm) -> ServiceItemVersion | None:
