@@ -65,9 +65,7 @@ class Keyset:
         assert not (self.descending and self.nullable_first), "NULLS LAST ascending only"
 
     def ordering(self) -> list[OrderBy]:
-        order = [
-            F(name).desc() if self.descending else F(name).asc() for name in self.fields
-        ]
+        order = [F(name).desc() if self.descending else F(name).asc() for name in self.fields]
         if self.nullable_first:
             order[0] = F(self.fields[0]).asc(nulls_last=True)
         return order
@@ -154,9 +152,7 @@ def _after(fields: Sequence[str], values: Sequence[Any], *, descending: bool) ->
     return condition
 
 
-def keyset_page(
-    queryset: QuerySet[T], *, keyset: Keyset, cursor: str | None, size: int
-) -> Page[T]:
+def keyset_page(queryset: QuerySet[T], *, keyset: Keyset, cursor: str | None, size: int) -> Page[T]:
     """The page of `queryset` (filtered, not yet ordered) after `cursor`, in the keyset's
     order: at most `size` rows and the cursor of the next page, if there is one."""
     ordered = queryset.order_by(*keyset.ordering())

@@ -167,9 +167,7 @@ def test_the_case_events_api(version, department):
             for _ in range(n):
                 case_event_record(case=case, actor=officer, kind="note", reason="说明")
 
-    assert_flat(
-        client_for(officer), f"/api/v1/cases/{case.number}/events", add=add, rows=json_rows
-    )
+    assert_flat(client_for(officer), f"/api/v1/cases/{case.number}/events", add=add, rows=json_rows)
 
 
 @pytest.mark.parametrize(
@@ -242,15 +240,11 @@ def test_the_inbox_decisions(version, department):
 
 
 def test_the_desk_page(version, department):
-    officer = orgs_factories.staff(
-        roles=(Role.WINDOW_OFFICER,), centre=version.item.centre
-    ).user
+    officer = orgs_factories.staff(roles=(Role.WINDOW_OFFICER,), centre=version.item.centre).user
 
     def add(n: int) -> None:
         for _ in range(n):
-            factories.case(
-                item_version=version, status=Status.SUBMITTED, submitted_at=clock.now()
-            )
+            factories.case(item_version=version, status=Status.SUBMITTED, submitted_at=clock.now())
 
     # Each submitted case of today is in two lists: waiting, and today's.
     assert_flat(
@@ -266,9 +260,7 @@ def test_the_overview_overdue_and_decisions(version, department):
 
     def add(n: int) -> None:
         _adder(version, department, due_date=dt.date(2026, 3, 3))(n)
-        _adder(version, department, due_date=dt.date(2026, 3, 9), status=Status.PENDING_DECISION)(
-            n
-        )
+        _adder(version, department, due_date=dt.date(2026, 3, 9), status=Status.PENDING_DECISION)(n)
 
     assert_flat(
         client_for(leader),
@@ -289,7 +281,7 @@ def test_the_overview_near_due_cases(department):
         client_for(leader),
         "/overview/",
         add=_adder(short, department, due_date=dt.date(2026, 3, 5)),
-        rows=marked("data-light=\"yellow\""),
+        rows=marked('data-light="yellow"'),
     )
 
 

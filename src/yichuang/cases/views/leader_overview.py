@@ -39,7 +39,6 @@ from yichuang.common.errors import DomainError
 from yichuang.common.pagination import Keyset
 from yichuang.orgs.models import Role, Staff
 
-
 # Counts stop here: past it the page says "10000+" (an exact count of a province's cases
 # reads every one of them on every visit).
 COUNT_CAP = 10_000
@@ -126,8 +125,7 @@ def _context(request: HttpRequest, member: Staff, **extra: Any) -> dict[str, Any
         "decisions_more": decisions.has_more,
         "may_decide": leader,
         "extensions": [
-            {"extension": e, "form": forms.get(e.pk) or _decide_form(e.pk)}
-            for e in extensions.rows
+            {"extension": e, "form": forms.get(e.pk) or _decide_form(e.pk)} for e in extensions.rows
         ],
         "extensions_more": extensions.has_more,
         "action_error": None,
