@@ -20,6 +20,12 @@ from yichuang.common.models import TimeStampedModel
 from yichuang.identity.models import Applicant
 from yichuang.orgs.models import Centre, Department
 
+# Cases whose deadline runs or is stopped: the ones that can still be late (the condition of
+# `case_open_due_idx`; `cases.selectors.OPEN_STATUSES`).
+OPEN_STATUS_VALUES = sorted(
+    {Status.ACCEPTED, Status.IN_REVIEW, Status.PENDING_DECISION, Status.SUSPENDED}
+)
+
 
 class Channel(models.TextChoices):
     WINDOW = "window", _("窗口受理")
@@ -87,9 +93,20 @@ class Case(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_known"),
         ]
+        # Each list's filter and keyset order (`cases.selectors`, bench/plans/README.md).
         indexes = [
             models.Index(fields=["centre", "status", "due_date"], name="case_inbox_idx"),
             models.Index(fields=["applicant", "-created_at"], name="case_applicant_idx"),
+            # The case list, newest first: every case (a superuser, a province's leader)…
+            models.Index(fields=["created_at", "id"], name="case_created_idx"),
+            # …and one centre's (a window officer, a helper).
+            models.Index(fields=["centre", "created_at", "id"], name="case_centre_created_idx"),
+            # Overdue and near-due cases: the open ones by due date.
+            models.Index(
+                fields=["due_date", "id"],
+                name="case_open_due_idx",
+                condition=Q(status__in=OPEN_STATUS_VALUES),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -299,7 +316,11 @@ class Task(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["department", "status", "due_date"], name="task_inbox_idx"),
+            # The inbox: a department's tasks in one status, by due date (NULLS LAST, as
+            # PostgreSQL orders an ascending index) then id, the keyset order.
+            models.Index(
+                fields=["department", "status", "due_date", "id"], name="task_inbox_keyset_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -30,7 +30,15 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from yichuang.cases.errors import CaseNotFound
-from yichuang.cases.models import Case, CaseEvent, Extension, Notice, Task, TaskStatus
+from yichuang.cases.models import (
+    OPEN_STATUS_VALUES,
+    Case,
+    CaseEvent,
+    Extension,
+    Notice,
+    Task,
+    TaskStatus,
+)
 from yichuang.cases.workflow import CLOCK_RUNNING, Status
 from yichuang.catalog.models import Material, MaterialSource
 from yichuang.common.pagination import Keyset
@@ -44,6 +52,7 @@ LOOKUP_MAX_FAILURES = 10
 LOOKUP_WINDOW_SECONDS = 10 * 60
 # Cases whose deadline is running or stopped: the ones that can still be late.
 OPEN_STATUSES = CLOCK_RUNNING | {Status.SUSPENDED}
+assert sorted(OPEN_STATUSES) == OPEN_STATUS_VALUES  # the condition of `case_open_due_idx`
 
 # The orders of the lists that grow with the cases (keyset pagination, `common.pagination`);
 # each matches an index: `case_created_idx`, `task_inbox_idx`, `case_due_idx`.
