@@ -27,8 +27,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import BadRequest
 from django.db.models import F, Model, Q, QuerySet
 from django.db.models.expressions import OrderBy
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from yichuang.common.errors import DomainError
@@ -36,6 +38,8 @@ from yichuang.common.errors import DomainError
 T = TypeVar("T", bound=Model)
 
 CURSOR_MAX_LENGTH = 200
+# Rows per page of a paged list on a page (the API lists take `page_size`).
+LIST_PAGE_SIZE = 25
 _MAX_ID = 2**63 - 1
 
 
@@ -179,3 +183,46 @@ def keyset_page(queryset: QuerySet[T], *, keyset: Keyset, cursor: str | None, si
         rows = rows[:size]
         return Page(rows=rows, next=cursor_encode(keyset, rows[-1]))
     return Page(rows=rows, next=None)
+
+
+# -- pages ---------------------------------------------------------------------------------
+
+
+def list_page(
+    request: HttpRequest,
+    rows: QuerySet[Any],
+    *,
+    keyset: Keyset,
+    param: str = "cursor",
+    size: int = LIST_PAGE_SIZE,
+) -> Page[Any]:
+    """The page of `rows` after the cursor in the query string's `param`, for a page (an
+    HTML list); a cursor that is not one is a 400 page."""
+    try:
+        return keyset_page(rows, keyset=keyset, cursor=request.GET.get(param) or None, size=size)
+    except InvalidCursor as error:
+        raise BadRequest(error.message) from error
+
+
+@dataclass(frozen=True)
+class Pager:
+    """The links of a paged list: back to the first page (when not on it) and on."""
+
+    first: str | None
+    next: str | None
+
+
+def pager(request: HttpRequest, page: Page[Any], *, param: str = "cursor") -> Pager:
+    """The pager links of `page`, keeping the rest of the query string."""
+
+    def link(cursor: str | None) -> str:
+        query = request.GET.copy()
+        query.pop(param, None)
+        if cursor is not None:
+            query[param] = cursor
+        return f"?{query.urlencode()}"
+
+    return Pager(
+        first=link(None) if request.GET.get(param) else None,
+        next=link(page.next) if page.next else None,
+    )

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import models as db
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from yichuang.catalog.errors import ItemNotFound
 from yichuang.catalog.models import Material
 from yichuang.common import clock
 from yichuang.common.errors import DomainError
+from yichuang.common.pagination import keyset_page, list_page, pager
 from yichuang.identity import services as identity_services
 from yichuang.identity.models import Applicant
 from yichuang.orgs.models import Role
@@ -36,6 +36,10 @@ from yichuang.web import case_display
 from yichuang.web import selectors as portal_selectors
 from yichuang.web.forms_cases import ApplyForm, LookupForm, MaterialUploadForm, WithdrawForm
 from yichuang.workdays.selectors import calendar_get
+
+# "My cases": submitted cases a page, and the most drafts shown above them.
+MY_CASES_PAGE_SIZE = 20
+MY_DRAFTS_SHOWN = 20
 
 # Where each role lands after login, the first match winning.
 ROLE_LANDING = (
@@ -147,15 +151,25 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     person = _applicant_required(request)
     if isinstance(person, HttpResponse):
         return person
-    drafts_first = db.Case(
-        db.When(status=Status.DRAFT, then=db.Value(0)),
-        default=db.Value(1),
-        output_field=db.IntegerField(),
+    own = _own_cases(person, request.user)
+    # Drafts first (on the first page), then the rest newest first, a page at a time.
+    page = list_page(
+        request,
+        own.exclude(status=Status.DRAFT),
+        keyset=case_selectors.CASES_NEWEST_FIRST,
+        size=MY_CASES_PAGE_SIZE,
     )
-    cases = list(_own_cases(person, request.user).order_by(drafts_first, "-created_at", "-id"))
+    drafts = []
+    if not request.GET.get("cursor"):
+        drafts = keyset_page(
+            own.filter(status=Status.DRAFT),
+            keyset=case_selectors.CASES_NEWEST_FIRST,
+            cursor=None,
+            size=MY_DRAFTS_SHOWN,
+        ).rows
     today, calendar = clock.today(), calendar_get()
     rows = []
-    for case in cases:
+    for case in [*drafts, *page.rows]:
         light = case_display.case_light(case=case, today=today, calendar=calendar)
         rows.append(
             {
@@ -164,7 +178,12 @@ def my_cases(request: HttpRequest) -> HttpResponse:
                 "light_label": case_display.light_label(light, status=case.status),
             }
         )
-    context = {"rows": rows, "person": person, "nav_section": "my_cases"}
+    context = {
+        "rows": rows,
+        "person": person,
+        "pager": pager(request, page),
+        "nav_section": "my_cases",
+    }
     return render(request, "web/cases/my_cases.html", context)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -26,7 +26,9 @@ from yichuang.cases.selectors import case_events
 from yichuang.cases.services.timing import case_light, task_light
 from yichuang.cases.workflow import Status
 from yichuang.common.errors import DomainError, Forbidden, NotFound
-from yichuang.common.pagination import InvalidCursor, Keyset, Page, keyset_page
+from yichuang.common.pagination import Keyset, Page, keyset_page, list_page, pager
+
+__all__ = ["list_page", "pager"]  # the staff lists' pagination, with `short_list` below
 from yichuang.orgs.models import Role, Staff
 from yichuang.orgs.selectors import staff_for_user
 from yichuang.workdays.selectors import calendar_get
@@ -35,9 +37,8 @@ DESK_ROLES = frozenset({Role.WINDOW_OFFICER, Role.HELPER})
 INBOX_ROLES = frozenset({Role.REVIEWER})
 OVERVIEW_ROLES = frozenset({Role.LEADER, Role.CENTRE_ADMIN})
 
-# Rows per page of a paged staff list (the inbox's tasks, the overview's overdue cases),
-# and the most rows a list shown whole on a page shows (the rest: see the case list API).
-LIST_PAGE_SIZE = 25
+# The most rows a staff list shown whole on a page shows (the paged ones: the inbox's
+# tasks, the overview's overdue cases, take `common.pagination.LIST_PAGE_SIZE` a page).
 SHORT_LIST_SIZE = 50
 
 LIGHT_LABELS = {
@@ -70,46 +71,6 @@ def raise_http(error: DomainError) -> None:
 
 
 # -- lists -------------------------------------------------------------------------------
-
-
-def list_page(
-    request: HttpRequest,
-    rows: QuerySet[Any],
-    *,
-    keyset: Keyset,
-    param: str = "cursor",
-    size: int = LIST_PAGE_SIZE,
-) -> Page[Any]:
-    """The page of `rows` after the cursor in the query string's `param` (keyset
-    pagination, `common.pagination`); a cursor that is not one is a 400 page."""
-    try:
-        return keyset_page(rows, keyset=keyset, cursor=request.GET.get(param) or None, size=size)
-    except InvalidCursor as error:
-        raise BadRequest(error.message) from error
-
-
-@dataclass(frozen=True)
-class Pager:
-    """The links of a paged list: back to the first page (when not on it) and on."""
-
-    first: str | None
-    next: str | None
-
-
-def pager(request: HttpRequest, page: Page[Any], *, param: str = "cursor") -> Pager:
-    """The pager links of `page`, keeping the rest of the query string."""
-
-    def link(cursor: str | None) -> str:
-        query = request.GET.copy()
-        query.pop(param, None)
-        if cursor is not None:
-            query[param] = cursor
-        return f"?{query.urlencode()}"
-
-    return Pager(
-        first=link(None) if request.GET.get(param) else None,
-        next=link(page.next) if page.next else None,
-    )
 
 
 def short_list(rows: QuerySet[Any], *, keyset: Keyset, size: int = SHORT_LIST_SIZE) -> Page[Any]:
