@@ -546,24 +546,24 @@ class Chunk:
         via = rng.choices(["kiosk", "portal", "window"], [75, 20, 5])[0]
         self.rows["hall_ticket"].append(
             (
-                ticket_id, w.main_centre, day, f"{letter}{sequence:03d}", queue_id, queue_id, status,
+                ticket_id, w.main_centre, day, f"{letter}{sequence:03d}", queue_id, queue_id,
+                status,
                 priority, 0 if priority else 1, taken, taken, via, applicant_id, None, window,
                 staff.staff_id if called else None, 1 if called else 0, called, called, finished,
                 secrets.token_hex(16),
             )
         )  # fmt: skip
-        events = self.rows["hall_ticketevent"]
-        take = self.ids.take
-        events.append((take("hall_ticketevent"), ticket_id, w.main_centre, "taken", taken, None, None,
-                       json.dumps({"via": via, "priority": priority})))  # fmt: skip
+        events, take, centre = self.rows["hall_ticketevent"], self.ids.take, w.main_centre
+        by = staff.staff_id if called else None
+        happened = [("taken", taken, None, None, {"via": via, "priority": priority})]
         if called:
-            events.append((take("hall_ticketevent"), ticket_id, w.main_centre, "called", called, window,
-                           staff.staff_id, "{}"))  # fmt: skip
-        kind = {"done": "done", "missed": "missed", "cancelled": "cancelled", "expired": "expired"}[
-            status
-        ]
-        events.append((take("hall_ticketevent"), ticket_id, w.main_centre, kind, finished,
-                       window if called else None, staff.staff_id if called else None, "{}"))  # fmt: skip
+            happened.append(("called", called, window, by, {}))
+        happened.append((status, finished, window, by, {}))  # done, missed, cancelled, expired
+        for kind, at, at_window, staff_id, data in happened:
+            events.append(
+                (take("hall_ticketevent"), ticket_id, centre, kind, at, at_window, staff_id,
+                 json.dumps(data))
+            )  # fmt: skip
         return ticket_id
 
     # -- cases ------------------------------------------------------------------------
@@ -973,7 +973,8 @@ class CaseBuilder:
         )
         self.event(
             "result_issued", by="staff", actor=self.officer, at=at,
-            data={"name": name, "number": number, "delivery": delivery, "tracking_number": tracking},
+            data={"name": name, "number": number, "delivery": delivery,
+                  "tracking_number": tracking},
         )  # fmt: skip
         self.concluded_at = at
         self.event("concluded", by="system", to="concluded", at=at)
@@ -1160,7 +1161,8 @@ class CaseBuilder:
             rows.append(
                 (
                     take("cases_caseevent"), self.pk, seq, actor_id, actor_kind, label, at, kind,
-                    from_status, to_status, reason, json.dumps(data, ensure_ascii=False), prev, digest,
+                    from_status, to_status, reason, json.dumps(data, ensure_ascii=False), prev,
+                    digest,
                 )
             )  # fmt: skip
             prev = digest
