@@ -255,15 +255,19 @@ def hall_figures(*, centre: Centre, start: dt.date, end: dt.date) -> HallFigures
     seconds)."""
     target = settings.YICHUANG["HALL_WAIT_TARGET_MINUTES"]
     database = reporting_db()
-    rows = Ticket.objects.using(database).filter(centre=centre, day__gte=start, day__lte=end).values_list(
-        "day",
-        "origin_queue_id",
-        "window_id",
-        "status",
-        "taken_via",
-        "taken_at",
-        "first_called_at",
-        "finished_at",
+    rows = (
+        Ticket.objects.using(database)
+        .filter(centre=centre, day__gte=start, day__lte=end)
+        .values_list(
+            "day",
+            "origin_queue_id",
+            "window_id",
+            "status",
+            "taken_via",
+            "taken_at",
+            "first_called_at",
+            "finished_at",
+        )
     )
     total = _Tally()
     by_queue: dict[int, _Tally] = defaultdict(_Tally)
