@@ -51,14 +51,15 @@ def _users() -> dict[str, Any]:
     reviewer = Staff.objects.filter(
         department_id=busiest["department_id"], roles__role=Role.REVIEWER
     ).first()
-    centre_id = (
-        Case.objects.values("centre_id").annotate(n=Count("id")).order_by("-n").first()
-    )["centre_id"]
+    centre_id = (Case.objects.values("centre_id").annotate(n=Count("id")).order_by("-n").first())[
+        "centre_id"
+    ]
     officer = Staff.objects.filter(centre_id=centre_id, roles__role=Role.WINDOW_OFFICER).first()
     leader = Staff.objects.filter(centre_id=centre_id, roles__role=Role.LEADER).first()
     superuser = get_user_model()(username="explain", is_superuser=True, is_active=True)
     return {
         "reviewer": reviewer.user,
+        "reviewer_staff": reviewer,
         "officer": officer.user,
         "leader": leader.user,
         "superuser": superuser,
@@ -71,7 +72,8 @@ def _deep_cursor(queryset: Any, keyset: Any, *, depth: int) -> str:
     """The cursor of the row `depth` rows into the list (a page far from the first)."""
     from yichuang.common.pagination import cursor_encode
 
-    row = queryset.order_by(*keyset.ordering())[depth : depth + 1].get()
+    ordered = queryset.order_by(*keyset.ordering())
+    row = ordered[depth : depth + 1].first() or ordered.last()  # a small data set: the end
     return cursor_encode(keyset, row)
 
 
@@ -79,6 +81,7 @@ def _queries(users: dict[str, Any]) -> dict[str, tuple[str, Callable[[], Any]]]:
     """name → (what it is, a function answering the queryset to explain)."""
     from yichuang.cases import selectors
     from yichuang.cases.models import Case
+    from yichuang.cases.views.decisions import pending_for_department
     from yichuang.cases.workflow import CLOCK_RUNNING, Status
     from yichuang.common import clock
     from yichuang.common.pagination import _after, cursor_decode
@@ -119,6 +122,12 @@ def _queries(users: dict[str, Any]) -> dict[str, tuple[str, Callable[[], Any]]]:
             "the old inbox API's exact count (dropped)",
             lambda: inbox.order_by().values("pk"),
         ),
+        "inbox_decisions": (
+            "GET /inbox/: the department's cases waiting for the decision, by due date (11)",
+            lambda: pending_for_department(
+                users["reviewer"], member=users["reviewer_staff"]
+            ).order_by(*selectors.CASES_BY_DUE_DATE.ordering())[:11],
+        ),
         "cases_superuser_first_page": (
             "GET /api/v1/cases as a superuser: every case, newest first (21 rows)",
             lambda: visible("superuser").order_by(*newest.ordering())[:21],
@@ -153,22 +162,25 @@ def _queries(users: dict[str, Any]) -> dict[str, tuple[str, Callable[[], Any]]]:
         ),
         "overview_near_due": (
             "the overview's near-due candidates: open cases in time by due date (200)",
-            lambda: visible("leader")
-            .filter(status__in=CLOCK_RUNNING, due_date__gte=today)
-            .order_by(*selectors.CASES_BY_DUE_DATE.ordering())[:200],
+            lambda: (
+                visible("leader")
+                .filter(status__in=CLOCK_RUNNING, due_date__gte=today)
+                .order_by(*selectors.CASES_BY_DUE_DATE.ordering())[:200]
+            ),
         ),
         "overview_count_in_review": (
             "the overview's status count, capped: in review, up to 10,001 rows",
-            lambda: visible("leader")
-            .order_by()
-            .filter(status=Status.IN_REVIEW)
-            .values("pk")[:10_001],
+            lambda: (
+                visible("leader").order_by().filter(status=Status.IN_REVIEW).values("pk")[:10_001]
+            ),
         ),
         "lookup_by_number": (
             "GET /api/v1/cases/lookup: the case by number (its check is compared in Python)",
-            lambda: Case.objects.select_related("applicant")
-            .filter(number=some_case.number)
-            .exclude(status=Status.DRAFT)[:1],
+            lambda: (
+                Case.objects.select_related("applicant")
+                .filter(number=some_case.number)
+                .exclude(status=Status.DRAFT)[:1]
+            ),
         ),
         "case_by_number_for_officer": (
             "GET /api/v1/cases/{number} as a window officer (visibility applied)",
@@ -210,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.explain", description=__doc__)
     parser.add_argument("--label", required=True, help="before or after (the indexes)")
     parser.add_argument("--only", help="a regular expression of the query names to explain")
+    parser.add_argument("--out", type=Path, default=PLANS, help="folder (default bench/plans)")
     args = parser.parse_args(argv)
     _setup()
     from yichuang.cases.models import Case
@@ -217,12 +230,12 @@ def main(argv: list[str] | None = None) -> int:
 
     users = _users()
     size = f"{Case.objects.count():,} cases, {TaskModel.objects.count():,} tasks"
-    PLANS.mkdir(exist_ok=True)
+    args.out.mkdir(exist_ok=True)
     for name, (what, build) in _queries(users).items():
         if args.only and not re.search(args.only, name):
             continue
         sql, plan = _explain(name, build())
-        path = PLANS / f"{name}.txt"
+        path = args.out / f"{name}.txt"
         section = (
             f"-- {args.label.upper()} ({dt.date.today().isoformat()}, {size}; "
             f"the reviewer's department has {users['pending_tasks']:,} pending tasks)\n"

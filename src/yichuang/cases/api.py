@@ -212,7 +212,7 @@ def _cases_filtered(request: HttpRequest, filters: CaseFilters) -> tuple[QuerySe
         cases = selectors.cases_overdue_for(user=request.user, today=clock.today())
         keyset = selectors.CASES_BY_DUE_DATE
     else:
-        cases = selectors.cases_visible_to(request.user)
+        cases = selectors.for_list(selectors.cases_visible_to(request.user))
         keyset = selectors.CASES_NEWEST_FIRST
     if filters.status is not None:
         cases = cases.filter(status=filters.status)

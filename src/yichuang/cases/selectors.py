@@ -67,6 +67,32 @@ TASKS_BY_DUE_DATE = Keyset(
 )
 
 
+# The wide columns no list shows: the item version's guide texts and the case's form data.
+# Read for every row of a page they cost more than the rest of it (and come from TOAST).
+LIST_DEFERRED = (
+    "form_data",
+    *(
+        f"item_version__{name}"
+        for name in (
+            "legal_basis",
+            "conditions",
+            "process_description",
+            "special_procedures",
+            "fee_basis",
+            "fee_standard",
+            "fee_waiver",
+            "search_text",
+        )
+    ),
+)
+
+
+def for_list(queryset: QuerySet[Any], *, prefix: str = "") -> QuerySet[Any]:
+    """`queryset` (of cases, or of rows whose case is at `prefix`, e.g. "case__") without
+    the wide columns no list shows (`LIST_DEFERRED`)."""
+    return queryset.defer(*(prefix + name for name in LIST_DEFERRED))
+
+
 def case_not_found() -> CaseNotFound:
     return CaseNotFound(code="case_not_found", message=_("未找到该办件"))
 
@@ -277,19 +303,18 @@ def tasks_inbox_for(*, user: Any, status: str = TaskStatus.PENDING) -> QuerySet[
     member = staff_for_user(user)
     if member is None or Role.REVIEWER not in member.role_set() or member.department_id is None:
         return Task.objects.none()
-    return (
+    tasks = (
         Task.objects.filter(department_id=member.department_id, status=status)
-        .select_related(
-            "case", "case__item_version", "case__applicant", "case__centre", "stage", "department"
-        )
+        .select_related("case", "case__item_version", "case__applicant", "stage", "department")
         .prefetch_related("case__suspensions", "case__extensions")
         .order_by(*TASKS_BY_DUE_DATE.ordering())
     )
+    return for_list(tasks, prefix="case__")
 
 
 def cases_overdue_for(*, user: Any, today: dt.date) -> QuerySet[Case]:
     """Open cases past their due date that `user` may read, the longest overdue first."""
-    return (
+    return for_list(
         cases_visible_to(user)
         .filter(status__in=OPEN_STATUSES, due_date__lt=today)
         .order_by(*CASES_BY_DUE_DATE.ordering())

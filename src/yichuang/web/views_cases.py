@@ -151,7 +151,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     person = _applicant_required(request)
     if isinstance(person, HttpResponse):
         return person
-    own = _own_cases(person, request.user)
+    own = case_selectors.for_list(_own_cases(person, request.user))
     # Drafts first (on the first page), then the rest newest first, a page at a time.
     page = list_page(
         request,

@@ -23,6 +23,7 @@ from yichuang.cases.models import (
     Task,
 )
 from yichuang.cases.tests import factories
+from yichuang.cases.views.decisions import DECISIONS_SHOWN
 from yichuang.cases.workflow import Status
 from yichuang.catalog.tests import factories as catalog_factories
 from yichuang.common import clock
@@ -236,6 +237,7 @@ def test_the_inbox_decisions(version, department):
             version, department, due_date=dt.date(2026, 3, 9), status=Status.PENDING_DECISION
         ),
         rows=marked("data-decision="),
+        shown=DECISIONS_SHOWN,
     )
 
 
@@ -267,8 +269,9 @@ def test_the_overview_overdue_and_decisions(version, department):
         "/overview/",
         add=add,
         rows=lambda response: min(
-            marked("data-case=")(response), marked("data-decision=")(response)
+            marked("data-case=")(response), 2 * marked("data-decision=")(response)
         ),
+        shown=2 * DECISIONS_SHOWN,
     )
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from yichuang.cases import services
 from yichuang.cases.forms import DecideForm, error_to_form
 from yichuang.cases.models import Case, Task
-from yichuang.cases.selectors import case_get_for, cases_visible_to
+from yichuang.cases.selectors import case_get_for, cases_visible_to, for_list
 from yichuang.cases.views._common import case_lights, raise_http
 from yichuang.cases.workflow import Status
 from yichuang.common.errors import DomainError
@@ -27,12 +27,17 @@ def pending_for_department(user: Any, *, member: Staff) -> QuerySet[Case]:
     """Cases waiting for the decision in which the reviewer's department had a task (in
     `CASES_BY_DUE_DATE` order once paged)."""
     tasks = Task.objects.filter(department_id=member.department_id).values("case_id")
-    return cases_visible_to(user).filter(status=Status.PENDING_DECISION, pk__in=tasks)
+    return for_list(cases_visible_to(user).filter(status=Status.PENDING_DECISION, pk__in=tasks))
 
 
 def pending_for_centre(user: Any) -> QuerySet[Case]:
     """Cases waiting for the decision in the centres the user oversees."""
-    return cases_visible_to(user).filter(status=Status.PENDING_DECISION)
+    return for_list(cases_visible_to(user).filter(status=Status.PENDING_DECISION))
+
+
+# The cases waiting for the decision shown on the inbox and the overview, each with its
+# form: the most urgent first; the page says when more wait.
+DECISIONS_SHOWN = 10
 
 
 def decide_form(case: Case, data: Any = None) -> DecideForm:

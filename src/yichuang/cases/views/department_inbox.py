@@ -44,7 +44,12 @@ from yichuang.cases.views._common import (
     task_lights,
     timeline,
 )
-from yichuang.cases.views.decisions import decide, decision_rows, pending_for_department
+from yichuang.cases.views.decisions import (
+    DECISIONS_SHOWN,
+    decide,
+    decision_rows,
+    pending_for_department,
+)
 from yichuang.cases.workflow import Status
 from yichuang.common import clock
 from yichuang.common.errors import DomainError
@@ -108,7 +113,9 @@ def _inbox_context(request: HttpRequest, member: Staff, **extra: Any) -> dict[st
         for task, light in zip(tasks, task_lights(tasks=tasks, today=today), strict=True)
     ]
     pending = short_list(
-        pending_for_department(request.user, member=member), keyset=CASES_BY_DUE_DATE
+        pending_for_department(request.user, member=member),
+        keyset=CASES_BY_DUE_DATE,
+        size=DECISIONS_SHOWN,
     )
     return {
         **nav_context(member),

@@ -21,7 +21,12 @@ from django.views.decorators.http import require_POST
 from yichuang.cases import deadlines, services
 from yichuang.cases.forms import ExtensionDecideForm
 from yichuang.cases.models import Extension, ExtensionStatus
-from yichuang.cases.selectors import CASES_BY_DUE_DATE, cases_overdue_for, cases_visible_to
+from yichuang.cases.selectors import (
+    CASES_BY_DUE_DATE,
+    cases_overdue_for,
+    cases_visible_to,
+    for_list,
+)
 from yichuang.cases.views._common import (
     OVERVIEW_ROLES,
     case_lights,
@@ -32,7 +37,12 @@ from yichuang.cases.views._common import (
     short_list,
     staff_member,
 )
-from yichuang.cases.views.decisions import decide, decision_rows, pending_for_centre
+from yichuang.cases.views.decisions import (
+    DECISIONS_SHOWN,
+    decide,
+    decision_rows,
+    pending_for_centre,
+)
 from yichuang.cases.workflow import CLOCK_RUNNING, Status
 from yichuang.common import clock
 from yichuang.common.errors import DomainError
@@ -72,7 +82,7 @@ def _status_counts(user: Any) -> list[dict[str, Any]]:
 def _near_due(user: Any, today: Any) -> list[dict[str, Any]]:
     """Open cases in time whose light is yellow, the nearest due date first (among the
     `NEAR_DUE_CANDIDATES` nearest)."""
-    open_cases = (
+    open_cases = for_list(
         cases_visible_to(user)
         .filter(status__in=CLOCK_RUNNING, due_date__gte=today)
         .order_by(*CASES_BY_DUE_DATE.ordering())
@@ -109,7 +119,9 @@ def _context(request: HttpRequest, member: Staff, **extra: Any) -> dict[str, Any
         keyset=CASES_BY_DUE_DATE,
         param=OVERDUE_CURSOR,
     )
-    decisions = short_list(pending_for_centre(request.user), keyset=CASES_BY_DUE_DATE)
+    decisions = short_list(
+        pending_for_centre(request.user), keyset=CASES_BY_DUE_DATE, size=DECISIONS_SHOWN
+    )
     extensions = short_list(_extensions(request.user), keyset=EXTENSIONS_BY_REQUEST)
     context = {
         **nav_context(member),

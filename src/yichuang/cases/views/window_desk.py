@@ -43,7 +43,12 @@ from yichuang.cases.models import (
     Suspension,
     SuspensionKind,
 )
-from yichuang.cases.selectors import case_get_for, cases_visible_to, materials_missing
+from yichuang.cases.selectors import (
+    case_get_for,
+    cases_visible_to,
+    for_list,
+    materials_missing,
+)
 from yichuang.cases.services.materials import CLOSED
 from yichuang.cases.views._common import (
     DESK_ROLES,
@@ -101,7 +106,7 @@ def _search(member: Staff, q: str) -> QuerySet[ServiceItemVersion]:
 def _desk_context(request: HttpRequest, member: Staff, open_form: OpenCaseForm) -> dict[str, Any]:
     search = ItemSearchForm(request.GET)
     q = search.cleaned_data["q"] if search.is_valid() else ""
-    visible = cases_visible_to(request.user).filter(centre=member.centre)
+    visible = for_list(cases_visible_to(request.user).filter(centre=member.centre))
     return {
         **nav_context(member),
         "nav_section": "desk",
