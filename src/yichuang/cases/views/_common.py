@@ -26,9 +26,7 @@ from yichuang.cases.selectors import case_events
 from yichuang.cases.services.timing import case_light, task_light
 from yichuang.cases.workflow import Status
 from yichuang.common.errors import DomainError, Forbidden, NotFound
-from yichuang.common.pagination import Keyset, Page, keyset_page, list_page, pager
-
-__all__ = ["list_page", "pager"]  # the staff lists' pagination, with `short_list` below
+from yichuang.common.pagination import Keyset, Page, keyset_page
 from yichuang.orgs.models import Role, Staff
 from yichuang.orgs.selectors import staff_for_user
 from yichuang.workdays.selectors import calendar_get

@@ -35,9 +35,7 @@ from yichuang.cases.selectors import (
 from yichuang.cases.services.suspensions import SPECIAL_PROCEDURES
 from yichuang.cases.views._common import (
     INBOX_ROLES,
-    list_page,
     nav_context,
-    pager,
     raise_http,
     short_list,
     staff_member,
@@ -53,6 +51,7 @@ from yichuang.cases.views.decisions import (
 from yichuang.cases.workflow import Status
 from yichuang.common import clock
 from yichuang.common.errors import DomainError
+from yichuang.common.pagination import list_page, pager
 from yichuang.identity.access import id_number_for, phone_for
 from yichuang.orgs.models import Staff
 

@@ -30,9 +30,7 @@ from yichuang.cases.selectors import (
 from yichuang.cases.views._common import (
     OVERVIEW_ROLES,
     case_lights,
-    list_page,
     nav_context,
-    pager,
     raise_http,
     short_list,
     staff_member,
@@ -46,7 +44,7 @@ from yichuang.cases.views.decisions import (
 from yichuang.cases.workflow import CLOCK_RUNNING, Status
 from yichuang.common import clock
 from yichuang.common.errors import DomainError
-from yichuang.common.pagination import Keyset
+from yichuang.common.pagination import Keyset, list_page, pager
 from yichuang.orgs.models import Role, Staff
 
 # Counts stop here: past it the page says "10000+" (an exact count of a province's cases
