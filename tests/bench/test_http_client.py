@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from bench._http import ProtocolError, parse_head, read_response, request_bytes
 
 
