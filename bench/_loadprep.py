@@ -65,7 +65,8 @@ def _cases_top_up(target: int) -> dict[str, Any]:
         return {"cases_before": have, "generated": 0, "datagen": "missing"}
     started = time.perf_counter()
     _log(f"generating {target - have} cases (have {have}, want {target})")
-    datagen.load(cases=target - have, progress=sys.stderr.isatty())
+    # A different seed per top-up: generated numbers and people differ from earlier loads.
+    datagen.load(cases=target - have, seed=have + 1, progress=sys.stderr.isatty())
     return {
         "cases_before": have,
         "generated": target - have,

@@ -658,6 +658,9 @@ def run_scenarios(
     results: list[Result] = []
     print(HEADER)
     for clients in clients_list:
+        print(
+            f"({clients} clients, {seconds:g} s each after {warmup:g} s warm-up; {_load_average()})"
+        )
         trivial: Result | None = None
         taken: list[str] = []
         called: list[str] = []
@@ -691,34 +694,53 @@ def run_scenarios(
     return results
 
 
-def run_compare(*, prep: dict[str, Any], seconds: float, warmup: float, clients: int = 16) -> None:
+def _load_average() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def run_compare(
+    *, prep: dict[str, Any], seconds: float, warmup: float, clients: int = 16, rounds: int = 2
+) -> dict[str, dict[str, list[Result]]]:
+    """Each configuration in turn, `rounds` times over (A B C A B C), so that a change in
+    the machine's background load falls on every configuration alike; medians printed."""
     names = ", ".join(COMPARE_SCENARIOS)
-    print(f"\nserver comparison: {names} at {clients} clients, {seconds:g} s each")
-    table: dict[str, dict[str, Result]] = {}
-    for label, args in CONFIGS.items():
-        print(f"\n-- {label}: yichuang serve {' '.join(args)}")
-        with Server(args, label=label) as server:
-            results = run_scenarios(
-                prep=prep,
-                urls=[server.url],
-                scenarios=list(COMPARE_SCENARIOS),
-                clients_list=[clients],
-                seconds=seconds,
-                warmup=warmup,
-            )
-        table[label] = {r.scenario: r for r in results}
+    print(f"\nserver comparison: {names} at {clients} clients, {seconds:g} s each, {rounds} rounds")
+    table: dict[str, dict[str, list[Result]]] = {label: {} for label in CONFIGS}
+    for round_number in range(1, rounds + 1):
+        for label, args in CONFIGS.items():
+            print(f"\n-- round {round_number}, {label}: yichuang serve {' '.join(args)}")
+            print(f"   ({_load_average()})")
+            with Server(args, label=label) as server:
+                results = run_scenarios(
+                    prep=prep,
+                    urls=[server.url],
+                    scenarios=list(COMPARE_SCENARIOS),
+                    clients_list=[clients],
+                    seconds=seconds,
+                    warmup=warmup,
+                )
+            for result in results:
+                table[label].setdefault(result.scenario, []).append(result)
+    print(f"\nmedians of {rounds} rounds, {clients} clients (ops/s; p50 and p99 in ms)")
     print(
-        f"\n{'configuration':<22}"
-        + "".join(
-            f" {s + ' ops/s':>14} {s + ' p50':>12} {s + ' p99':>12}" for s in COMPARE_SCENARIOS
-        )
+        f"{'configuration':<22}"
+        + "".join(f" {s + ' ops/s':>14} {'p50':>7} {'p99':>7}" for s in COMPARE_SCENARIOS)
     )
     for label, row in table.items():
-        cells = "".join(
-            f" {r.throughput:>14.1f} {r.percentile(50):>12.1f} {r.percentile(99):>12.1f}"
-            for r in (row[s] for s in COMPARE_SCENARIOS)
-        )
+        cells = ""
+        for name in COMPARE_SCENARIOS:
+            runs = row[name]
+            cells += f" {_median([r.throughput for r in runs]):>14.1f}"
+            cells += f" {_median([r.percentile(50) for r in runs]):>7.1f}"
+            cells += f" {_median([r.percentile(99) for r in runs]):>7.1f}"
         print(f"{label:<22}{cells}")
+    return table
 
 
 def run_scale_out(
@@ -767,7 +789,10 @@ def _prepare(*, cases: int, clients: int) -> dict[str, Any]:
         + (f", generated {prep['generated']:,} cases" if prep.get("generated") else "")
         + ")"
     )
-    print(f"database {urlsplit(database_url()).path.lstrip('/')}, Redis {redis_url() or 'off'}")
+    print(
+        f"database {urlsplit(database_url()).path.lstrip('/')}, Redis {redis_url() or 'off'}; "
+        f"{os.cpu_count()} CPUs, {_load_average()}"
+    )
     return prep
 
 
@@ -808,6 +833,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--cases", type=int, default=0, help="top the cases up to this many")
     parser.add_argument("--compare", action="store_true", help="server configurations side by side")
     parser.add_argument("--scale-out", action="store_true", help="two serve processes")
+    parser.add_argument("--rounds", type=int, default=2, help="--compare: rounds over the configs")
     args = parser.parse_args(argv)
     scenarios = [s.strip() for s in args.scenario.split(",") if s.strip()]
     unknown = set(scenarios) - set(SCENARIOS)
@@ -818,7 +844,13 @@ def main(argv: list[str]) -> int:
     clients_list = [int(c) for c in args.clients.split(",")]
     prep = _prepare(cases=args.cases, clients=max([*clients_list, 16]))
     if args.compare:
-        run_compare(prep=prep, seconds=args.seconds, warmup=args.warmup, clients=max(clients_list))
+        run_compare(
+            prep=prep,
+            seconds=args.seconds,
+            warmup=args.warmup,
+            clients=max(clients_list),
+            rounds=args.rounds,
+        )
         return 0
     if args.scale_out:
         os.environ["BENCH_SERVER_ARGS"] = args.server_args
