@@ -33,7 +33,8 @@ Scenarios:
 - take:       POST /api/v1/hall/tickets (queue X, a staff token: no anonymous limit)
 - call:       POST /api/v1/hall/windows/{id}/call-next (one signed-in officer per client;
               "nobody waiting" answers are counted apart, not as calls)
-After take and call the tickets are checked in the database: no duplicate number per
+- take_call:  both at once, half of the clients taking, half calling
+After take, call and take_call the tickets are checked in the database: no duplicate number per
 queue and day, every number a client was given exists, no ticket called twice.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/yichuang_bench,
@@ -67,7 +68,7 @@ from bench._http import Connection, request_bytes
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/yichuang_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
-SCENARIOS = ("trivial", "inbox", "inbox_html", "lookup", "submit", "take", "call")
+SCENARIOS = ("trivial", "inbox", "inbox_html", "lookup", "submit", "take", "call", "take_call")
 COMPARE_SCENARIOS = ("trivial", "inbox", "lookup")
 # Server configurations measured side by side by --compare (same machine, same run).
 # One per driver run: the preparation's sessions must be valid on every server it starts.
@@ -223,7 +224,8 @@ class Client:
     statuses: Counter = field(default_factory=Counter)
     requests: int = 0
     empty: int = 0  # call-next answered "nobody waiting"
-    numbers: list[str] = field(default_factory=list)  # ticket numbers given / called
+    numbers: list[str] = field(default_factory=list)  # case numbers submitted, tickets taken
+    called: list[str] = field(default_factory=list)  # ticket numbers called
 
 
 def _json_headers(token: str) -> dict[str, str]:
@@ -377,7 +379,7 @@ class Call(Scenario):
     async def op(self, client: Client) -> int | None:
         response = await client.conn.send(client.raw, method="POST")
         if response.status == 200:
-            client.numbers.append(json.loads(response.body)["number"])
+            client.called.append(json.loads(response.body)["number"])
         elif response.status == 404 and b"nobody_waiting" in response.body:
             client.empty += 1
             await asyncio.sleep(0.005)  # nobody to call: do not spin
@@ -385,7 +387,27 @@ class Call(Scenario):
         return response.status
 
 
-SCENARIO_CLASSES = {c.name: c for c in (Trivial, Inbox, InboxHtml, Lookup, Submit, Take, Call)}
+class TakeCall(Scenario):
+    """Taking and calling at once: clients 0, 1 take, 2, 3 call, 4, 5 take, … (with two
+    servers, each server gets takers and callers)."""
+
+    name = "take_call"
+
+    def __init__(self, prep: dict[str, Any]) -> None:
+        super().__init__(prep)
+        self.take, self.call = Take(prep), Call(prep)
+
+    def prepare_client(self, client: Client) -> None:
+        client.role = self.take if (client.index // 2) % 2 == 0 else self.call
+        client.role.prepare_client(client)
+
+    async def op(self, client: Client) -> int | None:
+        return await client.role.op(client)
+
+
+SCENARIO_CLASSES = {
+    c.name: c for c in (Trivial, Inbox, InboxHtml, Lookup, Submit, Take, Call, TakeCall)
+}
 
 
 # -- running ------------------------------------------------------------------------------------
@@ -403,6 +425,7 @@ class Result:
     empty: int
     cpu: float  # the driver's own CPU seconds during the measurement
     numbers: list[str]
+    called: list[str]
     per_server: Counter
     server_label: str = ""
 
@@ -485,10 +508,12 @@ async def _drive(
     per_server: Counter = Counter()
     latencies: list[float] = []
     numbers: list[str] = []
+    called: list[str] = []
     for client in pool:
         statuses.update(client.statuses)
         latencies.extend(client.latencies)
         numbers.extend(client.numbers)
+        called.extend(client.called)
         per_server[client.server] += sum(n for s, n in client.statuses.items() if 200 <= s < 300)
     ok = sum(n for s, n in statuses.items() if 200 <= s < 300)
     return Result(
@@ -502,6 +527,7 @@ async def _drive(
         empty=sum(c.empty for c in pool),
         cpu=cpu_used,
         numbers=numbers,
+        called=called,
         per_server=per_server,
     )
 
@@ -677,16 +703,14 @@ def run_scenarios(
             print(result_line(result, trivial), flush=True)
             if check_connections and name in {"inbox", "lookup", "submit"}:
                 print(connections_line(backends, pg_backends()))
-            if name == "take":
-                taken = result.numbers
-            if name == "call":
-                called = result.numbers
+            taken += result.numbers if name in {"take", "take_call"} else []
+            called += result.called
             if name == "submit":
                 print(
                     "  "
                     + submissions_check(since_id=before_ids["cases_case"], numbers=result.numbers)
                 )
-        if "take" in scenarios or "call" in scenarios:
+        if {"take", "call", "take_call"} & set(scenarios):
             _ok, text = tickets_check(
                 prep=prep, since_id=before_ids["hall_ticket"], taken=taken, called=called
             )
@@ -756,7 +780,10 @@ def run_scale_out(
         before = max_ids()
         results = {}
         print(HEADER)
-        for name in ("trivial", "take", "call"):
+        # The page needs the session made by the preparation: both processes answering
+        # 200 (not 302 to the login) shows the sessions are shared through Redis.
+        shared_session = ("inbox_html",) if prep.get("redis") else ()
+        for name in ("trivial", *shared_session, "take", "call", "take_call"):
             result = drive(name, prep, urls, clients=clients, seconds=seconds, warmup=warmup)
             results[name] = result
             print(result_line(result, results.get("trivial")))
@@ -768,8 +795,8 @@ def run_scale_out(
     ok, text = tickets_check(
         prep=prep,
         since_id=before["hall_ticket"],
-        taken=results["take"].numbers,
-        called=results["call"].numbers,
+        taken=results["take"].numbers + results["take_call"].numbers,
+        called=results["call"].called + results["take_call"].called,
     )
     print("  " + text)
     return ok
@@ -799,7 +826,7 @@ def _prepare(*, cases: int, clients: int) -> dict[str, Any]:
 def run(quick: bool) -> None:
     """`make bench`: quick (about a minute) or full (BENCH_FULL=1)."""
     if quick:
-        cases, clients_list, seconds, warmup = 2_000, [1, 16], 2.5, 0.5
+        cases, clients_list, seconds, warmup = 2_000, [1, 16], 2.0, 0.5
     else:
         cases = int(os.environ.get("BENCH_CASES", "1000000"))
         clients_list, seconds, warmup = [1, 16], 15.0, 2.0
