@@ -729,15 +729,22 @@ def _median(values: list[float]) -> float:
 
 
 def run_compare(
-    *, prep: dict[str, Any], seconds: float, warmup: float, clients: int = 16, rounds: int = 2
+    *,
+    prep: dict[str, Any],
+    seconds: float,
+    warmup: float,
+    clients: int = 16,
+    rounds: int = 2,
+    configs: list[str] | None = None,
 ) -> dict[str, dict[str, list[Result]]]:
     """Each configuration in turn, `rounds` times over (A B C A B C), so that a change in
     the machine's background load falls on every configuration alike; medians printed."""
     names = ", ".join(COMPARE_SCENARIOS)
     print(f"\nserver comparison: {names} at {clients} clients, {seconds:g} s each, {rounds} rounds")
-    table: dict[str, dict[str, list[Result]]] = {label: {} for label in CONFIGS}
+    chosen = {label: CONFIGS[label] for label in (configs or CONFIGS)}
+    table: dict[str, dict[str, list[Result]]] = {label: {} for label in chosen}
     for round_number in range(1, rounds + 1):
-        for label, args in CONFIGS.items():
+        for label, args in chosen.items():
             print(f"\n-- round {round_number}, {label}: yichuang serve {' '.join(args)}")
             print(f"   ({_load_average()})")
             with Server(args, label=label) as server:
@@ -861,6 +868,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--compare", action="store_true", help="server configurations side by side")
     parser.add_argument("--scale-out", action="store_true", help="two serve processes")
     parser.add_argument("--rounds", type=int, default=2, help="--compare: rounds over the configs")
+    parser.add_argument(
+        "--configs", default=",".join(CONFIGS), help=f"--compare: some of {', '.join(CONFIGS)}"
+    )
     args = parser.parse_args(argv)
     scenarios = [s.strip() for s in args.scenario.split(",") if s.strip()]
     unknown = set(scenarios) - set(SCENARIOS)
@@ -877,6 +887,7 @@ def main(argv: list[str]) -> int:
             warmup=args.warmup,
             clients=max(clients_list),
             rounds=args.rounds,
+            configs=[c.strip() for c in args.configs.split(",") if c.strip()],
         )
         return 0
     if args.scale_out:

@@ -127,6 +127,8 @@ def _serve_granian(args) -> None:
         workers=args.workers,
         blocking_threads=args.threads,
         log_access=args.access_log,
+        # As gunicorn's arbiter does: a worker that dies is replaced.
+        respawn_failed_workers=True,
     ).serve()
 
 
