@@ -1,6 +1,6 @@
 """The `yichuang` command: a thin front to Django's management commands and the server.
 
-yichuang serve [--bind 127.0.0.1:8000] [--server gunicorn|granian] [--workers N]
+yichuang serve [--bind 127.0.0.1:8000] [--server granian|gunicorn] [--workers N]
                [--threads N] [--worker-class gthread|sync] [--no-access-log]
                                                         production server
 yichuang demo                                           migrate + seed-demo + serve (SQLite)
@@ -45,7 +45,7 @@ def _manage(argv: list[str]) -> None:
     execute_from_command_line(["yichuang", *argv])
 
 
-SERVERS = ("gunicorn", "granian")
+SERVERS = ("granian", "gunicorn")
 WORKER_CLASSES = ("gthread", "sync")
 
 
@@ -58,7 +58,7 @@ def _serve_parser():
     parser.add_argument(
         "--server",
         choices=SERVERS,
-        default=env("YICHUANG_SERVER", "gunicorn"),
+        default=env("YICHUANG_SERVER", "granian"),
         help="application server (docs/adr/0006-application-server.md)",
     )
     parser.add_argument("--workers", type=int, default=int(env("YICHUANG_WORKERS", "2")))
@@ -84,8 +84,9 @@ def _serve_parser():
 
 
 def serve(argv: list[str]) -> None:
-    """Run the production server in-process (no development server): gunicorn (gthread or
-    sync workers) or granian (WSGI interface)."""
+    """Run the production server in-process (no development server): granian (WSGI
+    interface; the default, docs/adr/0006-application-server.md) or gunicorn (gthread or
+    sync workers)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yichuang.config.settings")
     args = _serve_parser().parse_args(argv)
     if args.server == "granian":
@@ -127,8 +128,10 @@ def _serve_granian(args) -> None:
         workers=args.workers,
         blocking_threads=args.threads,
         log_access=args.access_log,
-        # As gunicorn's arbiter does: a worker that dies is replaced.
+        # As gunicorn's arbiter does: a worker that dies is replaced, and on shutdown one
+        # that has not stopped after 30 s (gunicorn's graceful timeout) is killed.
         respawn_failed_workers=True,
+        workers_kill_timeout=30,
     ).serve()
 
 
