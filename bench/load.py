@@ -71,6 +71,9 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 SCENARIOS = ("trivial", "inbox", "inbox_html", "lookup", "submit", "take", "call", "take_call")
 COMPARE_SCENARIOS = ("trivial", "inbox", "lookup")
 # Server configurations measured side by side by --compare (same machine, same run).
+# An operation not answered in this many seconds is abandoned and counted as status 598.
+REQUEST_TIMEOUT = 30.0
+TIMEOUT_STATUS, BROKEN_STATUS = 598, 599
 # One per driver run: the preparation's sessions must be valid on every server it starts.
 SECRET_KEY = secrets.token_urlsafe(50)
 CONFIGS = {
@@ -470,6 +473,9 @@ async def _drive(
     measure_from = start + warmup
     stop_at = measure_from + seconds
     cpu = {}
+    # Operations begun before `stop_at` finish and count: throughput is taken over the time
+    # until the last of them ended, not over `seconds`.
+    last_end = [stop_at]
 
     async def one(client: Client) -> None:
         while True:
@@ -481,12 +487,17 @@ async def _drive(
                 cpu["start"] = time.process_time()
             requests_before = client.requests
             try:
-                status = await scenario.op(client)
+                status = await asyncio.wait_for(scenario.op(client), REQUEST_TIMEOUT)
+            except TimeoutError:
+                client.conn.close()
+                status = TIMEOUT_STATUS
             except Exception as exc:  # a broken connection is an error of this request
                 client.conn.close()
-                status = 599
+                status = BROKEN_STATUS
                 print(f"    client {client.index}: {type(exc).__name__}: {exc}")
             ended = loop.time()
+            if measuring:
+                last_end[0] = max(last_end[0], ended)
             if not measuring:
                 # Not counted; tickets and cases made stay in `numbers`, which the database
                 # checks cover.
@@ -519,7 +530,7 @@ async def _drive(
     return Result(
         scenario=scenario.name,
         clients=clients,
-        seconds=seconds,
+        seconds=max(seconds, last_end[0] - measure_from),
         ops=ok,
         requests=sum(c.requests for c in pool),
         latencies=latencies,
@@ -632,7 +643,8 @@ def submissions_check(*, since_id: int, numbers: list[str]) -> str:
 
 def _errors_text(result: Result) -> str:
     errors = result.errors
-    text = ", ".join(f"{s}×{n}" for s, n in sorted(errors.items())) if errors else "0"
+    names = {TIMEOUT_STATUS: "timeout", BROKEN_STATUS: "broken"}
+    text = ", ".join(f"{names.get(s, s)}×{n}" for s, n in sorted(errors.items())) if errors else "0"
     if result.empty:
         text += f" (+{result.empty} nobody waiting)"
     return text
@@ -645,6 +657,11 @@ HEADER = (
 
 
 def result_line(result: Result, trivial: Result | None) -> str:
+    if not result.requests:
+        return (
+            f"{result.scenario:<11} {result.clients:>7}  no operation began after the warm-up "
+            f"and ended in time (each took longer than the warm-up)"
+        )
     ratio = (
         f"{result.throughput / trivial.throughput:9.2f}"
         if trivial is not None and trivial.throughput
@@ -797,7 +814,7 @@ def run_scale_out(
             for server in (0, 1):
                 print(
                     f"  process {server + 1} ({urls[server]}): {result.per_server[server]} ops, "
-                    f"{result.per_server[server] / seconds:.1f} ops/s"
+                    f"{result.per_server[server] / result.seconds:.1f} ops/s"
                 )
     ok, text = tickets_check(
         prep=prep,
