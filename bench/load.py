@@ -33,7 +33,7 @@ Scenarios:
 - take:       POST /api/v1/hall/tickets (queue X, a staff token: no anonymous limit)
 - call:       POST /api/v1/hall/windows/{id}/call-next (one signed-in officer per client;
               "nobody waiting" answers are counted apart, not as calls)
-- take_call:  both at once, half of the clients taking, half calling
+- take_call:  both at once, each client alternating take and call
 After take, call and take_call the tickets are checked in the database: no duplicate number per
 queue and day, every number a client was given exists, no ticket called twice.
 
@@ -350,7 +350,7 @@ class Take(Scenario):
 
     def prepare_client(self, client: Client) -> None:
         body = json.dumps({"queue": self.prep["queue"], "centre": self.prep["centre"]}).encode()
-        client.raw = request_bytes(
+        client.raw_take = request_bytes(
             "POST",
             "/api/v1/hall/tickets",
             host=client.host,
@@ -359,7 +359,7 @@ class Take(Scenario):
         )
 
     async def op(self, client: Client) -> int | None:
-        response = await client.conn.send(client.raw, method="POST")
+        response = await client.conn.send(client.raw_take, method="POST")
         if response.status == 201:
             client.numbers.append(json.loads(response.body)["number"])
         return response.status
@@ -371,7 +371,7 @@ class Call(Scenario):
     def prepare_client(self, client: Client) -> None:
         officers = self.prep["officers"]
         officer = officers[client.index % len(officers)]
-        client.raw = request_bytes(
+        client.raw_call = request_bytes(
             "POST",
             f"/api/v1/hall/windows/{officer['window']}/call-next",
             host=client.host,
@@ -380,7 +380,7 @@ class Call(Scenario):
         )
 
     async def op(self, client: Client) -> int | None:
-        response = await client.conn.send(client.raw, method="POST")
+        response = await client.conn.send(client.raw_call, method="POST")
         if response.status == 200:
             client.called.append(json.loads(response.body)["number"])
         elif response.status == 404 and b"nobody_waiting" in response.body:
@@ -391,8 +391,8 @@ class Call(Scenario):
 
 
 class TakeCall(Scenario):
-    """Taking and calling at once: clients 0, 1 take, 2, 3 call, 4, 5 take, … (with two
-    servers, each server gets takers and callers)."""
+    """Taking and calling at once: every client alternates, take, call, take, …, starting
+    with a take on even clients and a call on odd ones."""
 
     name = "take_call"
 
@@ -401,11 +401,13 @@ class TakeCall(Scenario):
         self.take, self.call = Take(prep), Call(prep)
 
     def prepare_client(self, client: Client) -> None:
-        client.role = self.take if (client.index // 2) % 2 == 0 else self.call
-        client.role.prepare_client(client)
+        self.take.prepare_client(client)
+        self.call.prepare_client(client)
+        client.turn = 1 - client.index % 2
 
     async def op(self, client: Client) -> int | None:
-        return await client.role.op(client)
+        client.turn ^= 1
+        return await (self.call if client.turn else self.take).op(client)
 
 
 SCENARIO_CLASSES = {
