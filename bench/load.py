@@ -204,6 +204,11 @@ class Server:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+            print(
+                f"  server on port {self.port} did not stop in 15 s: killed (log {self.log_path})"
+            )
+            return
+        self.log_path.unlink(missing_ok=True)  # kept only when something went wrong
 
     def __enter__(self) -> Server:
         self.start()
