@@ -13,13 +13,14 @@ a few seconds after a short warm-up, and stops the server. Per scenario it print
 requests, throughput, p50/p95/p99 latency, errors by status, the ratio to the trivial
 endpoint measured in the same run, and the driver's own CPU time per request.
 
-Why its own client and not locust (or httpx/aiohttp): on this machine the load generator
-shares two cores with the server and PostgreSQL, so every microsecond of CPU it spends per
-request is taken from the system it measures. locust's request path (gevent, requests,
-events, stats per request) costs on the order of 1 ms of CPU per request and httpx a few
-hundred µs; a bare asyncio stream that writes prepared bytes and parses only the status
-line, the headers and the body framing (`bench._http`) costs a few tens of µs — the
-figure is printed with every scenario ("client µs/req"). Closed loop, one keep-alive
+Why its own client and not locust: on this machine the load generator shares two cores
+with the server and PostgreSQL, so every microsecond of CPU it spends per request is taken
+from the system it measures. Measured here (2026-11-29, `GET /api/v1/health`, one client,
+the same server): `requests.Session` — what locust's HttpUser sends with, before gevent
+and locust's per-request events and statistics — 506 µs of CPU per request;
+`bench._http` — a bare asyncio stream that writes prepared bytes and parses only the
+status line, the headers and the body framing — 54 µs. The driver prints its own CPU
+time per request with every scenario ("client µs/req"). Closed loop, one keep-alive
 connection per virtual client, like wrk: a client sends its next request when the
 previous answer is in.
 
