@@ -116,23 +116,31 @@ def case_event_record(
     reason: str = "",
     data: dict[str, Any] | None = None,
     actor_kind: str | None = None,
+    created: bool = False,
 ) -> CaseEvent:
     """Append one event to the case's chain and move `case.history_head` to it.
 
     `actor` is the user who acted (None: the system). Runs under the case's row lock (taken
-    here; a no-op when the caller already holds it in the same transaction).
+    here; a no-op when the caller already holds it in the same transaction). `created`:
+    the case row was inserted by this very transaction, which therefore holds it and knows
+    the chain is empty (the first event, without reading anything back).
+
+    No savepoint of its own: an event that cannot be written fails the whole change.
     """
     # Stored exactly as it will be read back, so the hash is reproducible.
     clean_data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
     actor_id, kind_of_actor, label = _actor_fields(actor, actor_kind)
-    with transaction.atomic():
-        locked = case_lock(case_id=case.pk)
-        last_seq = (
-            CaseEvent.objects.filter(case_id=locked.pk)
-            .order_by("-seq")
-            .values_list("seq", flat=True)
-            .first()
-        )
+    with transaction.atomic(savepoint=False):
+        if created:
+            locked, last_seq = case, 0
+        else:
+            locked = case_lock(case_id=case.pk)
+            last_seq = (
+                CaseEvent.objects.filter(case_id=locked.pk)
+                .order_by("-seq")
+                .values_list("seq", flat=True)
+                .first()
+            )
         event = CaseEvent(
             case=locked,
             seq=(last_seq or 0) + 1,

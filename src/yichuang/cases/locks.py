@@ -7,7 +7,10 @@ cases never waits on a shared lock.
 
 from __future__ import annotations
 
+from django.db import connection
+
 from yichuang.cases.models import Case
+from yichuang.catalog.models import ServiceItemVersion
 
 
 def case_lock(*, case_id: int) -> Case:
@@ -17,3 +20,21 @@ def case_lock(*, case_id: int) -> Case:
     by the writing transaction instead, which gives the same guarantee.
     """
     return Case.objects.select_for_update().get(pk=case_id)
+
+
+def item_version_share_lock(*, version_id: int) -> ServiceItemVersion:
+    """The item version row, read under a share lock until the transaction ends.
+
+    Opening a case must see the version still published when the case row is written,
+    and publishing or withdrawing waits for the cases being opened on it — but cases
+    opened on the same item never wait for each other (FOR SHARE, not FOR UPDATE). On
+    SQLite the writing transaction locks the whole database instead.
+    """
+    if connection.vendor != "postgresql":
+        return ServiceItemVersion.objects.get(pk=version_id)
+    table = connection.ops.quote_name(ServiceItemVersion._meta.db_table)
+    sql = f"SELECT * FROM {table} WHERE id = %s FOR SHARE"
+    found = list(ServiceItemVersion.objects.raw(sql, [version_id]))
+    if not found:
+        raise ServiceItemVersion.DoesNotExist(version_id)
+    return found[0]

@@ -7,6 +7,7 @@ install must set SECRET_KEY (the demo and the test suite generate a throwaway on
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 from pathlib import Path
@@ -128,6 +129,16 @@ else:
         # The test database needs no crash durability: commits need not wait for the WAL
         # to reach the disk (a server setting per connection; the data seen is the same).
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+# A streaming replica of the primary (DATABASE_REPLICA_URL): only reports that tolerate a
+# few seconds of replication lag read there (`yichuang.common.db.reporting_db`); every
+# other read, and everything inside a transaction, stays on the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL as DATABASE_URL.")
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -166,8 +177,20 @@ with contextlib.suppress(OSError):  # WhiteNoise warns on every start when it is
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# Uploaded files: the local disk by default; object storage in a multi-server deployment,
+# e.g. YICHUANG_MEDIA_STORAGE=storages.backends.s3.S3Storage (`pip install yichuang[s3]`)
+# with YICHUANG_MEDIA_STORAGE_OPTIONS='{"bucket_name": "...", "endpoint_url": "..."}'.
+MEDIA_STORAGE = os.environ.get(
+    "YICHUANG_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
+)
+try:
+    MEDIA_STORAGE_OPTIONS = json.loads(os.environ.get("YICHUANG_MEDIA_STORAGE_OPTIONS") or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured(f"YICHUANG_MEDIA_STORAGE_OPTIONS is not JSON: {exc}") from exc
+if not isinstance(MEDIA_STORAGE_OPTIONS, dict):
+    raise ImproperlyConfigured("YICHUANG_MEDIA_STORAGE_OPTIONS must be a JSON object.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": MEDIA_STORAGE, "OPTIONS": MEDIA_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

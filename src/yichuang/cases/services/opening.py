@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from yichuang.cases import hooks
 from yichuang.cases.errors import CaseError, CaseForbidden
 from yichuang.cases.history import case_event_record
-from yichuang.cases.locks import case_lock
+from yichuang.cases.locks import case_lock, item_version_share_lock
 from yichuang.cases.models import Case, Channel
 from yichuang.cases.numbering import case_number_next
 from yichuang.cases.services._base import (
@@ -105,11 +105,11 @@ def case_open(
     now = clock.now()
     with transaction.atomic():
         # The version must still be published when the case row is written.
-        locked = ServiceItemVersion.objects.select_for_update().get(pk=item_version.pk)
+        locked = item_version_share_lock(version_id=item_version.pk)
         _check_item(version=locked, applicant=applicant, online=by == Actor.APPLICANT)
         case = Case.objects.create(
             number=case_number_next(centre=centre, day=clock.today()),
-            item_version=locked,
+            item_version=item_version,  # the caller's object, with what it fetched
             centre=centre,
             applicant=applicant,
             agent=agent,
@@ -130,6 +130,7 @@ def case_open(
             from_status="",
             to_status=status,
             data={"item_version": locked.pk, "channel": channel},
+            created=True,
         )
         if status == Status.SUBMITTED:
             hooks.hooks_schedule(event=hooks.SUBMITTED, case_id=case.pk)
