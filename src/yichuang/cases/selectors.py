@@ -50,6 +50,20 @@ SUBTREE_ROLES = frozenset({Role.LEADER, Role.CENTRE_ADMIN})
 LOOKUP_CHECK_LENGTH = 6
 LOOKUP_MAX_FAILURES = 10
 LOOKUP_WINDOW_SECONDS = 10 * 60
+# What the public lookup reads of a case: its answer, the warning light's inputs (the item
+# version, suspensions and extensions are read only for a case whose light shows) and the
+# two numbers the check is compared with. A busy public endpoint: nothing more is loaded.
+LOOKUP_FIELDS = (
+    "id",
+    "number",
+    "status",
+    "due_date",
+    "due_provisional",
+    "accepted_on",
+    "item_version_id",
+    "applicant__id_number",
+    "applicant__phone",
+)
 # Cases whose deadline is running or stopped: the ones that can still be late.
 OPEN_STATUSES = CLOCK_RUNNING | {Status.SUSPENDED}
 assert sorted(OPEN_STATUSES) == OPEN_STATUS_VALUES  # the condition of `case_open_due_idx`
@@ -281,12 +295,13 @@ def case_lookup_public(*, number: str, check: str) -> Case:
     of the window, even with the right check (pages and API alike)."""
     if lookup_braked(number):
         raise case_not_found()
-    case = (
-        Case.objects.select_related("applicant")
-        .filter(number=number.strip())
+    found = (
+        Case.objects.filter(number=number.strip())
         .exclude(status=Status.DRAFT)
-        .first()
+        .select_related("applicant")
+        .only(*LOOKUP_FIELDS)
     )
+    case = next(iter(found[:1]), None)  # the number is unique: no ORDER BY needed
     if case is None or not _check_matches(case=case, check=check):
         _lookup_failure_count(number)
         raise case_not_found()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
@@ -101,6 +101,18 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(
         request, {"code": "http_error", "message": str(exc)}, status=exc.status_code
     )
+
+
+class HealthOut(Schema):
+    status: str = Field(description="固定为 ok")
+
+
+@api.get("/v1/health", response=HealthOut, auth=None, tags=["运行状态"], summary="健康检查")
+def health(request: HttpRequest):
+    """The process answers requests: for load balancers and monitoring. It touches neither
+    the database nor the cache, so a slow database does not take every server out of a
+    load balancer at once."""
+    return {"status": "ok"}
 
 
 def _register_routers() -> None:
