@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -63,6 +64,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -862,6 +864,77 @@ def run_scale_out(
     return ok
 
 
+GROWTH_SCENARIOS = ("trivial", "inbox", "lookup")
+
+
+@contextlib.contextmanager
+def _on_database(url: str) -> Iterator[None]:
+    """Run the preparation and servers started inside against `url` (BENCH_DATABASE_URL)."""
+    saved = os.environ.get("BENCH_DATABASE_URL")
+    os.environ["BENCH_DATABASE_URL"] = url
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("BENCH_DATABASE_URL", None)
+        else:
+            os.environ["BENCH_DATABASE_URL"] = saved
+
+
+def run_growth(
+    *,
+    small_url: str,
+    seconds: float,
+    warmup: float,
+    clients_list: list[int],
+    rounds: int = 2,
+) -> None:
+    """The same scenarios on a small and on the large database, in interleaved rounds
+    (small, large, small, large) so that the machine's background load falls on both;
+    prints each median and the ratio large ÷ small of the median latencies."""
+    large_url = database_url()
+    preps: dict[str, dict[str, Any]] = {}
+    for label, url in (("small", small_url), ("large", large_url)):
+        with _on_database(url):
+            preps[label] = _prepare(cases=0, clients=max(clients_list))
+    sizes = {label: prep["counts"]["cases_case"] for label, prep in preps.items()}
+    args = shlex.split(os.environ.get("BENCH_SERVER_ARGS", ""))
+    runs: dict[tuple[str, str, int], list[Result]] = {}
+    for round_number in range(1, rounds + 1):
+        for label, url in (("small", small_url), ("large", large_url)):
+            print(f"\n-- growth round {round_number}, {sizes[label]:,} cases ({_load_average()})")
+            with _on_database(url), Server(args) as server:
+                results = run_scenarios(
+                    prep=preps[label],
+                    urls=[server.url],
+                    scenarios=list(GROWTH_SCENARIOS),
+                    clients_list=clients_list,
+                    seconds=seconds,
+                    warmup=warmup,
+                    check_connections=False,
+                )
+            for result in results:
+                runs.setdefault((label, result.scenario, result.clients), []).append(result)
+    print(
+        f"\ngrowth from {sizes['small']:,} to {sizes['large']:,} cases: medians of {rounds} "
+        "rounds (p50 ms; ratio = large ÷ small; the bar is at most 1.5 for inbox and lookup)"
+    )
+    print(
+        f"{'scenario':<10} {'clients':>7} {'small p50':>10} {'large p50':>10} {'ratio':>6}"
+        f" {'small ops/s':>12} {'large ops/s':>12}"
+    )
+    for clients in clients_list:
+        for name in GROWTH_SCENARIOS:
+            small, large = runs[("small", name, clients)], runs[("large", name, clients)]
+            small_p50 = _median([r.percentile(50) for r in small])
+            large_p50 = _median([r.percentile(50) for r in large])
+            print(
+                f"{name:<10} {clients:>7} {small_p50:>10.2f} {large_p50:>10.2f}"
+                f" {large_p50 / small_p50:>6.2f} {_median([r.throughput for r in small]):>12.1f}"
+                f" {_median([r.throughput for r in large]):>12.1f}"
+            )
+
+
 def _prepare(*, cases: int, clients: int) -> dict[str, Any]:
     started = time.perf_counter()
     prep = prepare(cases=cases, clients=clients)
@@ -905,6 +978,9 @@ def run(quick: bool) -> None:
     if not quick:
         run_compare(prep=prep, seconds=seconds, warmup=warmup)
         run_scale_out(prep=prep, seconds=seconds, warmup=warmup)
+        small = os.environ.get("BENCH_GROWTH_DATABASE_URL")
+        if small:
+            run_growth(small_url=small, seconds=seconds, warmup=warmup, clients_list=[1, 16])
 
 
 def main(argv: list[str]) -> int:
@@ -924,6 +1000,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--configs", default=",".join(CONFIGS), help=f"--compare: some of {', '.join(CONFIGS)}"
     )
+    parser.add_argument(
+        "--growth",
+        metavar="SMALL_DATABASE_URL",
+        help="trivial, inbox and lookup on this small database and on BENCH_DATABASE_URL, "
+        "side by side in rounds; prints the latency ratio",
+    )
     args = parser.parse_args(argv)
     scenarios = [s.strip() for s in args.scenario.split(",") if s.strip()]
     unknown = set(scenarios) - set(SCENARIOS)
@@ -932,6 +1014,15 @@ def main(argv: list[str]) -> int:
             f"unknown scenario(s) {', '.join(sorted(unknown))}; known: {', '.join(SCENARIOS)}"
         )
     clients_list = [int(c) for c in args.clients.split(",")]
+    if args.growth:
+        run_growth(
+            small_url=args.growth,
+            seconds=args.seconds,
+            warmup=args.warmup,
+            clients_list=clients_list,
+            rounds=args.rounds,
+        )
+        return 0
     prep = _prepare(cases=args.cases, clients=max([*clients_list, 16]))
     if args.compare:
         run_compare(
