@@ -461,6 +461,7 @@ class Chunk:
         self.natural: list[Applicant] = []
         self.legal: list[Applicant] = []
         self.statuses = list(STATUS_MIX)
+        self.cases_made = 0
         self.status_weights = list(STATUS_MIX.values())
         self.channels = list(CHANNEL_MIX)
         self.channel_weights = list(CHANNEL_MIX.values())
@@ -571,7 +572,13 @@ class Chunk:
     def case_make(self) -> str:
         """One case with everything around it; returns its status."""
         rng, w = self.rng, self.w
-        plan = rng.choices(self.statuses, self.status_weights)[0]
+        # The first cases of a chunk take every plan once, so that even a small load has
+        # every status (the rare ones could otherwise be missed by chance).
+        self.cases_made += 1
+        if self.cases_made <= len(self.statuses):
+            plan = self.statuses[self.cases_made - 1]
+        else:
+            plan = rng.choices(self.statuses, self.status_weights)[0]
         if plan in {"in_review", "suspended", "pending_decision", "refused", "returned"} or (
             plan == "refused_concluded"
         ):
