@@ -314,6 +314,20 @@ def download_notice(request: HttpRequest, number: str, notice_number: Path[str, 
     return notice_pdf_response(request=request, notice=notice)
 
 
+# What a row of the inbox answer shows, and what its warning light is computed from: the
+# busiest list of a department reads these columns of its 7 tables and no others.
+TASK_INBOX_FIELDS = (
+    *("id", "status", "limit_workdays", "started_on", "due_date", "due_provisional"),
+    *("stage_id", "case_id", "department_id", "stage__number", "stage__name", "department__name"),
+    *("case__number", "case__status", "case__accepted_on", "case__due_date"),
+    *("case__item_version_id", "case__applicant_id", "case__applicant__name"),
+    "case__applicant__id_number",
+    *("case__item_version__name", "case__item_version__handling_kind"),
+    *("case__item_version__promised_limit", "case__item_version__item_id"),
+    "case__item_version__item__implementation_code",
+)
+
+
 @tasks_router.get("", response={200: TaskPageOut, **READ_ERRORS}, summary="本部门的审批任务")
 def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
     """The caller's department tasks in `status`, the most urgent first (empty for anyone
@@ -321,7 +335,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
     tasks = selectors.tasks_inbox_for(user=request.user, status=filters.status)
     return _page(
         request,
-        tasks.select_related("case__item_version__item"),
+        tasks.select_related("case__item_version__item").only(*TASK_INBOX_FIELDS),
         keyset=selectors.TASKS_BY_DUE_DATE,
         cursor=filters.cursor,
         page_size=filters.page_size,
