@@ -22,6 +22,17 @@ def case_lock(*, case_id: int) -> Case:
     return Case.objects.select_for_update().get(pk=case_id)
 
 
+# What opening a case checks of the item version it locks (`opening._check_item`).
+VERSION_CHECKED = (
+    "id",
+    "status",
+    "for_natural_persons",
+    "for_legal_persons",
+    "handled_online",
+    "online_depth",
+)
+
+
 def item_version_share_lock(*, version_id: int) -> ServiceItemVersion:
     """The item version row, read under a share lock until the transaction ends.
 
@@ -31,9 +42,12 @@ def item_version_share_lock(*, version_id: int) -> ServiceItemVersion:
     SQLite the writing transaction locks the whole database instead.
     """
     if connection.vendor != "postgresql":
-        return ServiceItemVersion.objects.get(pk=version_id)
-    table = connection.ops.quote_name(ServiceItemVersion._meta.db_table)
-    sql = f"SELECT * FROM {table} WHERE id = %s FOR SHARE"
+        return ServiceItemVersion.objects.only(*VERSION_CHECKED).get(pk=version_id)
+    quote, meta = connection.ops.quote_name, ServiceItemVersion._meta
+    # Named columns, not *: a prepared statement returning * breaks when a migration adds
+    # a column to the table while servers are running.
+    columns = ", ".join(quote(meta.get_field(name).column) for name in VERSION_CHECKED)
+    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE id = %s FOR SHARE"
     found = list(ServiceItemVersion.objects.raw(sql, [version_id]))
     if not found:
         raise ServiceItemVersion.DoesNotExist(version_id)
