@@ -16,11 +16,21 @@ lengthens the case's limit only.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 
 from yichuang.cases import deadlines
-from yichuang.cases.models import Case, ExtensionStatus, Suspension, Task, TaskStatus
+from yichuang.cases.models import (
+    Case,
+    Extension,
+    ExtensionStatus,
+    Suspension,
+    Task,
+    TaskStatus,
+)
 from yichuang.cases.workflow import CLOCK_RUNNING, Status
 from yichuang.catalog.models import HandlingKind
 from yichuang.common import clock
@@ -40,12 +50,52 @@ def _periods(suspensions: list[Suspension]) -> list[deadlines.Period]:
     return [deadlines.Period(s.started_on, s.ended_on) for s in suspensions]
 
 
+@dataclass(frozen=True)
+class ClockFacts:
+    """What moves a case's clock besides its acceptance date and its item's limit."""
+
+    suspensions: list[Suspension]
+    extensions: list[tuple[int | None, int]]  # approved: (task id, working days)
+
+
+_FACTS = "_yichuang_clock_facts"
+
+
+def clock_facts_load(cases: Iterable[Case]) -> None:
+    """Read the suspensions and approved extensions of many cases in two queries and keep
+    them on each case, for the lights of a list.
+
+    Cheaper than `prefetch_related("suspensions", "extensions")` on a page of rows:
+    Django's prefetch builds two related querysets per row, which cost a busy list (the
+    department inbox) about a third of its time (bench/README.md).
+    """
+    cases = [case for case in cases if _FACTS not in case.__dict__]
+    if not cases:
+        return
+    ids = {case.pk for case in cases}
+    suspensions: dict[int, list[Suspension]] = defaultdict(list)
+    for suspension in Suspension.objects.filter(case_id__in=ids):  # in the model's order
+        suspensions[suspension.case_id].append(suspension)
+    extensions: dict[int, list[tuple[int | None, int]]] = defaultdict(list)
+    approved = Extension.objects.filter(case_id__in=ids, status=ExtensionStatus.APPROVED)
+    for case_id, task_id, workdays in approved.values_list("case_id", "task_id", "workdays"):
+        extensions[case_id].append((task_id, workdays))
+    for case in cases:
+        case.__dict__[_FACTS] = ClockFacts(suspensions[case.pk], extensions[case.pk])
+
+
 def _suspensions(case: Case) -> list[Suspension]:
+    facts = case.__dict__.get(_FACTS)
+    if facts is not None:
+        return facts.suspensions
     return list(case.suspensions.all())  # uses a prefetch when the caller made one
 
 
 def _approved_extensions(case: Case) -> list[tuple[int | None, int]]:
     """(task id, working days) of every approved extension of the case."""
+    facts = case.__dict__.get(_FACTS)
+    if facts is not None:
+        return facts.extensions
     return [
         (e.task_id, e.workdays)
         for e in case.extensions.all()

@@ -15,6 +15,7 @@ import pytest
 from yichuang.cases import services
 from yichuang.cases.deadlines import Light
 from yichuang.cases.models import Case, SuspensionKind, Task, TaskStatus
+from yichuang.cases.services import timing
 from yichuang.cases.tests import factories
 from yichuang.cases.workflow import Status
 from yichuang.catalog.models import HandlingKind
@@ -297,3 +298,50 @@ def test_a_decided_task_and_a_case_not_accepted_have_no_light():
 
     assert services.task_light(task=task, today=D(2026, 3, 3)) is None
     assert services.case_light(case=factories.case(), today=D(2026, 3, 3)) is None
+
+
+def test_clock_facts_read_for_a_list_give_the_same_lights_as_the_case_rows(
+    django_assert_num_queries,
+):
+    """`clock_facts_load` (two queries for a whole page) and the case's own suspensions and
+    extensions give the same due dates and lights."""
+    suspended = _case(accepted_on=D(2026, 3, 2), promised=5)
+    extended = _case(accepted_on=D(2026, 3, 2), promised=5, stages=(2,))
+    plain = _case(accepted_on=D(2026, 3, 2), promised=10)
+    with on(D(2026, 3, 3)):
+        services.case_suspend(
+            user=factories.reviewer(department=_task(suspended).department),
+            task=_task(suspended),
+            kind=SuspensionKind.EXPERT_REVIEW,
+            reason="专家评审",
+        )
+        first = Task.objects.filter(case=extended).order_by("id").first()
+        extension = services.extension_request(
+            user=factories.reviewer(department=first.department),
+            task=first,
+            workdays=2,
+            reason="需现场核查",
+        )
+    with on(D(2026, 3, 4)):
+        services.extension_decide(
+            user=factories.leader(centre=extended.centre), extension=extension, approve=True
+        )
+    ids = [suspended.pk, extended.pk, plain.pk]
+    today = D(2026, 3, 10)
+
+    def lights(cases):
+        return [
+            (
+                services.case_light(case=case, today=today),
+                [services.task_light(task=t, today=today) for t in case.tasks.order_by("id")],
+            )
+            for case in cases
+        ]
+
+    loaded = list(Case.objects.filter(pk__in=ids).order_by("pk"))
+    timing.clock_facts_load(loaded)
+    with django_assert_num_queries(0):  # read once for the list, kept on each case
+        facts = [(timing._suspensions(case), timing._approved_extensions(case)) for case in loaded]
+    assert [len(suspensions) for suspensions, _extensions in facts] == [1, 0, 0]
+    assert [extensions for _suspensions, extensions in facts] == [[], [(first.pk, 2)], []]
+    assert lights(loaded) == lights(Case.objects.filter(pk__in=ids).order_by("pk"))
