@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import re
 import secrets
-from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from yichuang.cases.models import NoticeKind
 from yichuang.cases.tests import factories as case_factories
 from yichuang.catalog.tests import factories as catalog_factories
 from yichuang.common import clock
+from yichuang.common.tests.query_counts import read, repeated
 from yichuang.hall.models import (
     TakenVia,
     Ticket,
@@ -52,19 +49,6 @@ def _frozen():
         yield
 
 
-def _read(client: Client, url: str, data: dict | None = None) -> tuple[list[str], object]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, data or {})
-    assert response.status_code == 200, response.content[:300]
-    return [query["sql"] for query in captured.captured_queries], response
-
-
-def _repeated(queries: list[str]) -> str:
-    """The statements run more than once (their shape: numbers blanked), to name the N+1."""
-    shapes = Counter(re.sub(r"\b\d+\b", "?", sql)[:300] for sql in queries)
-    return "\n".join(f"{n} × {shape}" for shape, n in shapes.most_common() if n > 1)
-
-
 def assert_flat(
     client: Client,
     url: str,
@@ -76,13 +60,13 @@ def assert_flat(
     """The same number of queries for N and for 3N rows; the answer lists all 3N."""
     add(N)
     client.get(url, data or {})  # warm the in-process caches
-    few, _ = _read(client, url, data)
+    few, _ = read(client, url, data)
     add(2 * N)
-    many, response = _read(client, url, data)
+    many, response = read(client, url, data)
 
     assert rows(response) == 3 * N
     assert len(many) == len(few), (
-        f"{len(few)} queries for {N} rows, {len(many)} for {3 * N}:\n{_repeated(many)}"
+        f"{len(few)} queries for {N} rows, {len(many)} for {3 * N}:\n{repeated(many)}"
     )
 
 
@@ -441,12 +425,12 @@ def test_the_take_page_reads_the_tickets_taken_in_this_browser_at_once(centre):
 
     add(1)
     visitor.get("/hall/take/")
-    one, _ = _read(visitor, "/hall/take/")
+    one, _ = read(visitor, "/hall/take/")
     add(4)  # the page keeps the latest five
-    five, response = _read(visitor, "/hall/take/")
+    five, response = read(visitor, "/hall/take/")
 
     assert response.content.decode().count('href="/hall/tickets/') == 5
-    assert len(five) == len(one), _repeated(five)
+    assert len(five) == len(one), repeated(five)
 
 
 def test_the_ticket_page_does_not_grow_with_the_people_ahead(centre):
